@@ -1,0 +1,142 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// authHandler is a handler that knows who is asking.
+type authHandler func(w http.ResponseWriter, r *http.Request, u account.User)
+
+type authOption int
+
+// allowPasswordChange lets an account that must change its password reach
+// the one endpoint that does it.
+const allowPasswordChange authOption = 1
+
+// auth resolves the bearer token to an account, or answers 401.
+func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
+	passwordChange := len(opts) > 0 && opts[0] == allowPasswordChange
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearer(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "缺少访问令牌：请在 Authorization 头中提供 Bearer token")
+			return
+		}
+		u, err := s.store.UserByToken(r.Context(), account.HashToken(token), s.now())
+		if err == store.ErrBadToken {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan", error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, "invalid_token", "访问令牌无效或已过期")
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if u.MustChangePassword && !passwordChange {
+			writeError(w, http.StatusForbidden, "password_change_required", "首次登录须先修改密码：POST /api/v1/auth/password")
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+type loginBody struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type loginAnswer struct {
+	Token              string       `json:"token"`
+	ExpiresAt          time.Time    `json:"expires_at"`
+	MustChangePassword bool         `json:"must_change_password"`
+	User               account.User `json:"user"`
+}
+
+// login trades a username and password for a session token that lasts a shift.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var body loginBody
+	if _, err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.store.UserByUsername(r.Context(), strings.TrimSpace(body.Username))
+	if err != nil && err != store.ErrUserNotFound {
+		s.fail(w, r, err)
+		return
+	}
+	if err != nil || u.Disabled || !account.CheckPassword(u.PasswordHash, body.Password) {
+		writeError(w, http.StatusUnauthorized, "bad_credentials", "用户名或密码错误")
+		return
+	}
+	token := account.NewToken()
+	now := s.now()
+	expires := now.Add(account.SessionTTL)
+	if _, err := s.store.CreateToken(r.Context(), u.ID, account.HashToken(token), account.TokenSession, "login", now, &expires); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, loginAnswer{Token: token, ExpiresAt: expires.In(s.loc), MustChangePassword: u.MustChangePassword, User: u})
+}
+
+type passwordBody struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+// changePassword replaces the caller's password; the first administrator
+// must do this before anything else.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u account.User) {
+	var body passwordBody
+	if _, err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !account.CheckPassword(u.PasswordHash, body.OldPassword) {
+		s.fail(w, r, casework.Invalid("bad_password", "原密码不正确"))
+		return
+	}
+	check := account.NewUser{Username: u.Username, Role: u.Role, Password: body.NewPassword}
+	if err := check.Validate(); err != nil || body.NewPassword == "" {
+		s.fail(w, r, cmpErr(err, casework.Invalid("weak_password", "新密码至少 %d 位", account.MinPasswordLen)))
+		return
+	}
+	hash, err := account.HashPassword(body.NewPassword)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.SetPassword(r.Context(), u.ID, hash); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// me answers the caller's own account.
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u account.User) {
+	writeJSON(w, http.StatusOK, u)
+}

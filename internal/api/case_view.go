@@ -1,0 +1,54 @@
+package api
+
+import (
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// caseView is a case as a client sees it: the contract's fields, labels a
+// console can show, and the actions the state machine allows now.
+type caseView struct {
+	casework.Case
+	StatusLabel    string            `json:"status_label"`
+	AllowedActions []casework.Action `json:"allowed_actions"`
+	Events         []casework.Event  `json:"events,omitempty"`
+}
+
+// viewCase shapes a case for the account asking: reporters' phone numbers
+// are masked for roles that do not need them.
+func viewCase(c casework.Case, role casework.Role) caseView {
+	if !role.SeesPhones() {
+		c.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
+	}
+	allowed := casework.AllowedActions(c.Status)
+	if allowed == nil {
+		allowed = []casework.Action{}
+	}
+	return caseView{Case: c, StatusLabel: c.Status.Label(), AllowedActions: allowed}
+}
+
+// viewEvents masks what a timeline repeats of other reporters.
+func viewEvents(evs []casework.Event, role casework.Role) []casework.Event {
+	if role.SeesPhones() {
+		return evs
+	}
+	out := make([]casework.Event, len(evs))
+	for i, ev := range evs {
+		if rep, ok := ev.Details["reporter"].(map[string]any); ok {
+			masked := map[string]any{}
+			for k, v := range rep {
+				masked[k] = v
+			}
+			if p, ok := masked["phone"].(string); ok {
+				masked["phone"] = casework.MaskPhone(p)
+			}
+			d := map[string]any{}
+			for k, v := range ev.Details {
+				d[k] = v
+			}
+			d["reporter"] = masked
+			ev.Details = d
+		}
+		out[i] = ev
+	}
+	return out
+}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+type createCaseBody struct {
+	Line       string             `json:"line"`
+	Channel    string             `json:"channel"`
+	Text       *string            `json:"text"`
+	Reporter   *casework.Reporter `json:"reporter"`
+	Address    string             `json:"address"`
+	Location   *locationBody      `json:"location"`
+	OccurredAt *string            `json:"occurred_at"`
+	ExternalID string             `json:"external_id"`
+	Category   string             `json:"category"`
+	Type       string             `json:"type"`
+	Priority   string             `json:"priority"`
+}
+
+type locationBody struct {
+	Lat *float64 `json:"lat"`
+	Lon *float64 `json:"lon"`
+}
+
+// createCase receives a report (受理): validate, classify, store durably,
+// answer 201 only once the case is on disk.
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.User) {
+	var body createCaseBody
+	raw, err := decodeJSON(w, r, &body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(key) > 200 || !utf8.ValidString(key) {
+		s.fail(w, r, casework.Invalid("invalid_idempotency_key", "Idempotency-Key 最长 200 个字符"))
+		return
+	}
+	in, err := body.intake()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	actor := u.Actor()
+	if err := in.Validate(actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, ev, err := casework.Receive(in, s.classifier.Classify(in.Text), s.types, actor, s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sum := sha256.Sum256(raw)
+	c, replayed, err := s.store.CreateCase(r.Context(), store.NewCase{
+		Case: c, Event: ev, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
+	writeJSON(w, http.StatusCreated, viewCase(c, u.Role))
+}
+
+func (b createCaseBody) intake() (casework.Intake, error) {
+	in := casework.Intake{
+		Line:       casework.Line(strings.TrimSpace(b.Line)),
+		Channel:    strings.TrimSpace(b.Channel),
+		Address:    b.Address,
+		ExternalID: b.ExternalID,
+		Category:   strings.TrimSpace(b.Category),
+		Type:       strings.TrimSpace(b.Type),
+		Priority:   strings.TrimSpace(b.Priority),
+	}
+	if b.Text == nil {
+		return in, casework.Invalid("text_required", "缺少诉求内容 text")
+	}
+	in.Text = *b.Text
+	if b.Reporter != nil {
+		in.Reporter = *b.Reporter
+	}
+	if b.Location != nil {
+		if b.Location.Lat == nil || b.Location.Lon == nil {
+			return in, casework.Invalid("invalid_location", "location 须同时给出 lat 和 lon")
+		}
+		in.Location = &casework.Location{Lat: *b.Location.Lat, Lon: *b.Location.Lon}
+	}
+	if b.OccurredAt != nil && *b.OccurredAt != "" {
+		t, err := time.Parse(time.RFC3339, *b.OccurredAt)
+		if err != nil {
+			return in, casework.Invalid("invalid_occurred_at", "occurred_at 须为带时区的 RFC 3339 时间，如 2026-11-27T08:30:00+08:00")
+		}
+		in.OccurredAt = &t
+	}
+	return in, nil
+}

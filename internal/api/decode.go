@@ -1,0 +1,102 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// MaxBody bounds a request body: 1 MiB.
+const MaxBody = 1 << 20
+
+// errTooLarge answers a body over MaxBody with 413.
+var errTooLarge = &casework.Error{Kind: casework.KindInvalid, Code: "body_too_large", Message: "请求体超过 1 MiB"}
+
+// readBody reads a JSON body whole, refusing what is too large or not UTF-8.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errTooLarge
+		}
+		return nil, casework.Invalid("unreadable_body", "无法读取请求体：%v", err)
+	}
+	if !utf8.Valid(body) {
+		return nil, casework.Invalid("invalid_utf8", "请求体不是合法的 UTF-8 文本")
+	}
+	return body, nil
+}
+
+// decodeJSON reads the body into v and explains what is wrong with it.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, explainJSON(err)
+	}
+	return body, nil
+}
+
+func explainJSON(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return casework.Invalid("invalid_json", "请求体应为 JSON 对象，收到的是 %s", typeErr.Value)
+		}
+		return casework.Invalid("invalid_field", "字段 %s 的类型不对：应为 %s，收到的是 %s", field, jsonType(typeErr.Type.Kind().String()), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return casework.Invalid("invalid_json", "JSON 格式错误（第 %d 字节附近）：%v", syntaxErr.Offset, syntaxErr)
+	}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return casework.Invalid("invalid_field", "字段 %s 无效：%s", fe.field, fe.msg)
+	}
+	return casework.Invalid("invalid_json", "JSON 格式错误：%v", err)
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "字符串"
+	case "bool":
+		return "布尔值"
+	case "struct", "map":
+		return "对象"
+	case "slice", "array":
+		return "数组"
+	case "ptr":
+		return "对象或数值"
+	}
+	return "数值"
+}
+
+// fieldError is a field that parsed as JSON but holds a value the field
+// cannot take (for example a time that is not RFC 3339).
+type fieldError struct {
+	field, msg string
+}
+
+func (e *fieldError) Error() string { return fmt.Sprintf("%s: %s", e.field, e.msg) }
+
+// jsonUnmarshal decodes an already read body and explains what is wrong.
+func jsonUnmarshal(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return explainJSON(err)
+	}
+	return nil
+}

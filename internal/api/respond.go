@@ -1,0 +1,57 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// errorBody is the contract's error shape.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client may have gone; nothing to do about it
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: message}})
+}
+
+var kindStatus = map[casework.Kind]int{
+	casework.KindInvalid:   http.StatusBadRequest,
+	casework.KindForbidden: http.StatusForbidden,
+	casework.KindNotFound:  http.StatusNotFound,
+	casework.KindConflict:  http.StatusConflict,
+}
+
+// fail answers an error: a refusal with its own status and message, and
+// anything else as a 500 whose details go to the log, not the client.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errTooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, errTooLarge.Code, errTooLarge.Message)
+		return
+	}
+	if e, ok := casework.AsError(err); ok {
+		writeError(w, kindStatus[e.Kind], e.Code, e.Message)
+		return
+	}
+	if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
+		// The client went away; there is nobody to answer.
+		return
+	}
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, "internal_error", "服务器内部错误，请稍后重试")
+}

@@ -1,0 +1,161 @@
+// Package api is Yizhan's JSON API: one file per resource, each handler a
+// straight line from parsing and authorising, through the domain package
+// that decides, to the store that writes, to the notifier that tells.
+package api
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/routing"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Store      *store.Store
+	Classifier casework.Classifier
+	Types      casework.TypeChecker
+	Logger     *slog.Logger
+	Registry   *prometheus.Registry
+	// Now is the clock; tests inject one.
+	Now func() time.Time
+	// Location is the zone's time zone, for dates without a zone.
+	Location *time.Location
+}
+
+// Server holds the handlers and their dependencies.
+type Server struct {
+	store      *store.Store
+	classifier casework.Classifier
+	types      casework.TypeChecker
+	log        *slog.Logger
+	now        func() time.Time
+	loc        *time.Location
+	dir        atomic.Pointer[routing.Directory]
+	metrics    *metrics
+	ready      atomic.Bool
+}
+
+// New builds the server and loads the directory.
+func New(ctx context.Context, d Deps) (*Server, error) {
+	s := &Server{
+		store:      d.Store,
+		classifier: cmp.Or[casework.Classifier](d.Classifier, casework.Unclassified{}),
+		types:      cmp.Or[casework.TypeChecker](d.Types, casework.ContractTypes{}),
+		log:        cmp.Or(d.Logger, slog.Default()),
+		now:        d.Now,
+		loc:        d.Location,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.Local
+	}
+	s.metrics = newMetrics(d.Registry, d.Store)
+	if err := s.reloadDirectory(ctx); err != nil {
+		return nil, err
+	}
+	s.ready.Store(true)
+	return s, nil
+}
+
+// SetReady marks whether the server accepts work; /healthz follows it.
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// reloadDirectory reads the unit tree again after it changed.
+func (s *Server) reloadDirectory(ctx context.Context) error {
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	s.dir.Store(routing.NewDirectory(units))
+	return nil
+}
+
+// directory is the current snapshot of the unit tree.
+func (s *Server) directory() *routing.Directory { return s.dir.Load() }
+
+// RefreshDirectory keeps the unit tree current when other nodes change it.
+func (s *Server) RefreshDirectory(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.reloadDirectory(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("reload directory", "err", err)
+			}
+		}
+	}
+}
+
+// Handler answers every route of the API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+
+	mux.HandleFunc("POST /api/v1/auth/login", s.login)
+	mux.Handle("POST /api/v1/auth/password", s.auth(s.changePassword, allowPasswordChange))
+	mux.Handle("GET /api/v1/me", s.auth(s.me))
+
+	mux.Handle("POST /api/v1/cases", s.auth(s.createCase))
+	mux.Handle("GET /api/v1/cases", s.auth(s.listCases))
+	mux.Handle("GET /api/v1/cases/{id}", s.auth(s.getCase))
+	mux.Handle("POST /api/v1/cases/{id}/actions", s.auth(s.actOnCase))
+
+	mux.Handle("POST /api/v1/units", s.auth(s.createUnit))
+	mux.Handle("GET /api/v1/units", s.auth(s.listUnits))
+	mux.Handle("GET /api/v1/units/{id}", s.auth(s.getUnit))
+
+	mux.Handle("POST /api/v1/users", s.auth(s.createUser))
+	mux.Handle("GET /api/v1/users", s.auth(s.listUsers))
+	mux.Handle("POST /api/v1/users/{id}/tokens", s.auth(s.createToken))
+
+	mux.HandleFunc("/api/", s.notFound)
+	return s.recoverPanics(s.metrics.instrument(mux))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "not_found", "没有这个接口："+r.Method+" "+r.URL.Path)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "stopping"})
+		return
+	}
+	if err := s.store.Ping(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// recoverPanics keeps a panicking handler from killing the server: the
+// client gets a 500 and the log gets the panic.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", stack())
+				writeError(w, http.StatusInternalServerError, "internal_error", "服务器内部错误，请稍后重试")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

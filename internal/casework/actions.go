@@ -1,0 +1,120 @@
+package casework
+
+// Action is something done to a case. Every action becomes an event.
+type Action string
+
+// The actions of the contract, and the event that records a case's creation.
+const (
+	ActionReceive     Action = "receive"      // 受理: the case was created
+	ActionDispatch    Action = "dispatch"     // 派单
+	ActionAccept      Action = "accept"       // 签收
+	ActionArrive      Action = "arrive"       // 到场
+	ActionTakeBack    Action = "take_back"    // 带回调处
+	ActionResolve     Action = "resolve"      // 处置完毕
+	ActionClose       Action = "close"        // 办结
+	ActionReopen      Action = "reopen"       // 重办
+	ActionReturn      Action = "return"       // 退单: the unit hands the case back
+	ActionTransfer    Action = "transfer"     // 转办 / 下派 / 上报
+	ActionReferPolice Action = "refer_police" // 移交公安
+	ActionMerge       Action = "merge"        // 合并重复件
+	ActionReclassify  Action = "reclassify"   // 改类
+	ActionEscalate    Action = "escalate"     // 升级上报
+	ActionSupervise   Action = "supervise"    // 督办
+	ActionNote        Action = "note"         // 备注
+	ActionExtend      Action = "extend"       // 延期申请
+	// ActionDuplicateAdded is written on the master case when a duplicate
+	// report is merged into it: the extra reporter and text.
+	ActionDuplicateAdded Action = "duplicate_added"
+)
+
+// rule is one row of the state machine.
+type rule struct {
+	label string
+	// from lists the statuses the action is allowed from; anyOpen allows
+	// every open status instead.
+	from    []Status
+	anyOpen bool
+	// to is the status after the action; empty leaves it unchanged.
+	to Status
+}
+
+// rules is the state machine of the contract: the single place that says
+// which action is allowed from which status.
+var rules = map[Action]rule{
+	ActionDispatch:    {label: "派单", from: []Status{StatusReceived}, to: StatusDispatched},
+	ActionAccept:      {label: "签收", from: []Status{StatusDispatched}, to: StatusAccepted},
+	ActionArrive:      {label: "到场", from: []Status{StatusAccepted}, to: StatusOnSite},
+	ActionTakeBack:    {label: "带回调处", from: []Status{StatusOnSite}, to: StatusMediating},
+	ActionResolve:     {label: "处置完毕", from: []Status{StatusOnSite, StatusMediating}, to: StatusResolved},
+	ActionClose:       {label: "办结", from: []Status{StatusResolved}, to: StatusClosed},
+	ActionReopen:      {label: "重办", from: []Status{StatusResolved, StatusClosed}, to: StatusReceived},
+	ActionReturn:      {label: "退单", from: []Status{StatusDispatched, StatusAccepted}, to: StatusReceived},
+	ActionTransfer:    {label: "转办", from: []Status{StatusDispatched, StatusAccepted, StatusOnSite, StatusMediating}, to: StatusDispatched},
+	ActionReferPolice: {label: "移交公安", anyOpen: true, to: StatusReferredPolice},
+	ActionMerge:       {label: "合并重复件", anyOpen: true, to: StatusMerged},
+	ActionReclassify:  {label: "改类", anyOpen: true},
+	ActionEscalate:    {label: "升级上报", anyOpen: true},
+	ActionSupervise:   {label: "督办", anyOpen: true},
+	ActionNote:        {label: "备注", anyOpen: true},
+	ActionExtend:      {label: "延期申请", anyOpen: true},
+}
+
+// Actions lists the actions a client may ask for, in the contract's order.
+var Actions = []Action{
+	ActionDispatch, ActionAccept, ActionArrive, ActionTakeBack, ActionResolve, ActionClose,
+	ActionReopen, ActionReturn, ActionTransfer, ActionReferPolice, ActionMerge,
+	ActionReclassify, ActionEscalate, ActionSupervise, ActionNote, ActionExtend,
+}
+
+var eventLabels = map[Action]string{
+	ActionReceive:        "受理",
+	ActionDuplicateAdded: "重复报警并入",
+}
+
+// Known reports whether a client may ask for the action.
+func (a Action) Known() bool { _, ok := rules[a]; return ok }
+
+// Label is the Chinese name of the action.
+func (a Action) Label() string {
+	if r, ok := rules[a]; ok {
+		return r.label
+	}
+	return eventLabels[a]
+}
+
+// Allowed reports whether the action may be taken from status s.
+func Allowed(a Action, s Status) bool {
+	r, ok := rules[a]
+	if !ok {
+		return false
+	}
+	if r.anyOpen {
+		return s.Open()
+	}
+	for _, f := range r.from {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// next is the status after action a from s, which Allowed has accepted.
+func next(a Action, s Status) Status {
+	if to := rules[a].to; to != "" {
+		return to
+	}
+	return s
+}
+
+// AllowedActions lists what may be done to a case in status s, for a
+// console that shows only the buttons that will work.
+func AllowedActions(s Status) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if Allowed(a, s) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

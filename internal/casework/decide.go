@@ -1,0 +1,307 @@
+package casework
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Command is a client's request to act on a case: the action and the
+// fields it needs.
+type Command struct {
+	Action       Action
+	UnitID       *int64
+	Outcome      Outcome
+	Note         string
+	Reason       string
+	Satisfaction *int
+	Into         *int64
+	Category     string
+	Type         string
+	Police       *bool
+	Risk         string
+	Stage        string
+	Until        *time.Time
+}
+
+// UnitRef is what the engine needs to know of a unit a command names.
+type UnitRef struct {
+	ID   int64
+	Name string
+	Kind string
+}
+
+// Refs are the things a command names, loaded by the store in the same
+// transaction so that the decision sees them as they are.
+type Refs struct {
+	Unit *UnitRef // the unit named by Command.UnitID, nil if it does not exist
+	Into *Case    // the case named by Command.Into, nil if it does not exist or is invisible
+}
+
+// TypeChecker knows the classification scheme (the taxonomy).
+type TypeChecker interface {
+	// CategoryOf answers the category a type belongs to, false if unknown.
+	CategoryOf(typ string) (string, bool)
+}
+
+// Env is what a decision depends on besides the case and the command.
+type Env struct {
+	Now   time.Time
+	Types TypeChecker
+}
+
+// Decision is what an action does: the new projection of the case and the
+// event that records it, and for a merge the master case's update too.
+type Decision struct {
+	Case        Case
+	Event       Event
+	Master      *Case
+	MasterEvent *Event
+}
+
+// MaxTextLen bounds free text (report, note, reason) in characters.
+const MaxTextLen = 4000
+
+// Decide applies a command to a case. It refuses what the state machine
+// does not allow with a conflict and writes nothing; it never touches
+// storage, so the store can call it inside its transaction.
+func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, error) {
+	r, ok := rules[cmd.Action]
+	if !ok {
+		return Decision{}, Invalid("unknown_action", "未知的操作“%s”", cmd.Action)
+	}
+	if err := Authorize(actor, cmd.Action); err != nil {
+		return Decision{}, err
+	}
+	if !Allowed(cmd.Action, c.Status) {
+		return Decision{}, Conflict("action_not_allowed",
+			"工单当前状态为“%s”，不能执行“%s”", c.Status.Label(), r.label)
+	}
+	if err := checkText("note", cmd.Note); err != nil {
+		return Decision{}, err
+	}
+	if err := checkText("reason", cmd.Reason); err != nil {
+		return Decision{}, err
+	}
+
+	after := c.Clone()
+	after.Status = next(cmd.Action, c.Status)
+	ev := Event{
+		CaseID:    c.ID,
+		Seq:       c.Version + 1,
+		Action:    cmd.Action,
+		At:        env.Now,
+		ActorID:   actor.UserID,
+		Actor:     actor.Username,
+		ActorName: actor.Name,
+		UnitID:    cloneID(actor.UnitID),
+		Note:      strings.TrimSpace(cmd.Note),
+		Reason:    strings.TrimSpace(cmd.Reason),
+	}
+	d := Decision{}
+
+	switch cmd.Action {
+	case ActionDispatch, ActionTransfer:
+		if err := needUnit(cmd, refs); err != nil {
+			return d, err
+		}
+		if cmd.Action == ActionTransfer {
+			if ev.Reason == "" {
+				return d, Invalid("reason_required", "转办须填写原因")
+			}
+			if c.UnitID != nil && *c.UnitID == refs.Unit.ID {
+				return d, Invalid("same_unit", "工单已在“%s”，无需转办", refs.Unit.Name)
+			}
+		}
+		after.UnitID = &refs.Unit.ID
+		ev.UnitID = &refs.Unit.ID
+		ev.Details = map[string]any{"unit_name": refs.Unit.Name}
+	case ActionAccept, ActionArrive, ActionTakeBack:
+	case ActionResolve:
+		if !cmd.Outcome.Valid() {
+			return d, Invalid("invalid_outcome",
+				"处置结果 outcome 须为 onsite_resolved、taken_back_resolved、referred 或 unresolved")
+		}
+		o := cmd.Outcome
+		after.Outcome = &o
+	case ActionClose:
+		if cmd.Satisfaction != nil {
+			if *cmd.Satisfaction < 1 || *cmd.Satisfaction > 5 {
+				return d, Invalid("invalid_satisfaction", "满意度 satisfaction 须为 1 到 5 的整数")
+			}
+			s := *cmd.Satisfaction
+			after.Satisfaction = &s
+		}
+	case ActionReopen:
+		if ev.Reason == "" {
+			return d, Invalid("reason_required", "重办须填写原因")
+		}
+		after.UnitID = nil
+		after.Outcome = nil
+		after.Satisfaction = nil
+	case ActionReturn:
+		if ev.Reason == "" {
+			return d, Invalid("reason_required", "退单须填写原因")
+		}
+		after.UnitID = nil
+		after.Returns++
+	case ActionReferPolice:
+		if ev.Reason == "" {
+			return d, Invalid("reason_required", "移交公安须填写原因")
+		}
+		after.Police = true
+	case ActionMerge:
+		if err := d.merge(c, &after, cmd, refs, &ev); err != nil {
+			return d, err
+		}
+	case ActionReclassify:
+		if err := reclassify(&after, cmd, env); err != nil {
+			return d, err
+		}
+	case ActionEscalate:
+		if ev.Reason == "" && ev.Note == "" {
+			return d, Invalid("reason_required", "升级须填写原因")
+		}
+		after.Priority = PriorityUrgent
+	case ActionSupervise:
+		if ev.Reason == "" && ev.Note == "" {
+			return d, Invalid("reason_required", "督办须填写督办意见")
+		}
+	case ActionNote:
+		if ev.Note == "" {
+			return d, Invalid("note_required", "备注内容不能为空")
+		}
+	case ActionExtend:
+		if err := checkExtend(cmd, env, &ev); err != nil {
+			return d, err
+		}
+	}
+
+	after.Version = ev.Seq
+	after.UpdatedAt = env.Now
+	ev.Changes = changes(&c, &after)
+	d.Case = after
+	d.Event = ev
+	return d, nil
+}
+
+func (d *Decision) merge(c Case, after *Case, cmd Command, refs Refs, ev *Event) error {
+	if cmd.Into == nil {
+		return Invalid("into_required", "合并须指定主工单 into")
+	}
+	if *cmd.Into == c.ID {
+		return Invalid("merge_into_self", "不能把工单合并到它自己")
+	}
+	master := refs.Into
+	if master == nil {
+		return Invalid("unknown_case", "主工单 %d 不存在或无权查看", *cmd.Into)
+	}
+	if !master.Status.Open() {
+		return Conflict("master_not_open", "主工单 %s 状态为“%s”，不能并入", master.Number, master.Status.Label())
+	}
+	after.DuplicateOf = &master.ID
+	ev.Details = map[string]any{"into_number": master.Number}
+
+	m := master.Clone()
+	m.Repeats++
+	m.Version = master.Version + 1
+	m.UpdatedAt = ev.At
+	mev := Event{
+		CaseID:    master.ID,
+		Seq:       m.Version,
+		Action:    ActionDuplicateAdded,
+		At:        ev.At,
+		ActorID:   ev.ActorID,
+		Actor:     ev.Actor,
+		ActorName: ev.ActorName,
+		UnitID:    cloneID(ev.UnitID),
+		Note:      ev.Note,
+		Details: map[string]any{
+			"case_id":  c.ID,
+			"number":   c.Number,
+			"reporter": c.Reporter,
+			"text":     c.Text,
+		},
+	}
+	mev.Changes = changes(master, &m)
+	d.Master = &m
+	d.MasterEvent = &mev
+	return nil
+}
+
+func reclassify(after *Case, cmd Command, env Env) error {
+	if cmd.Type == "" && cmd.Police == nil && cmd.Risk == "" {
+		return Invalid("type_required", "改类须给出 type（以及可选的 category、police、risk）")
+	}
+	if cmd.Type != "" {
+		cat, err := CheckClassification(env.Types, cmd.Category, cmd.Type)
+		if err != nil {
+			return err
+		}
+		after.Category, after.Type = cat, cmd.Type
+	}
+	if cmd.Police != nil {
+		after.Police = *cmd.Police
+	}
+	if cmd.Risk != "" {
+		if !ValidRisk(cmd.Risk) {
+			return Invalid("invalid_risk", "风险等级 risk 须为 low、medium 或 high")
+		}
+		after.Risk = cmd.Risk
+	}
+	after.Priority = PriorityFor(after.Police, after.Risk)
+	return nil
+}
+
+// CheckClassification validates a category and type pair given by a
+// person; the category may be left out and is then the type's.
+func CheckClassification(types TypeChecker, category, typ string) (string, error) {
+	if typ == "" {
+		return "", Invalid("type_required", "请同时给出纠纷类型 type")
+	}
+	cat, ok := types.CategoryOf(typ)
+	if !ok {
+		return "", Invalid("invalid_type", "未知的纠纷类型“%s”", typ)
+	}
+	if category != "" && category != cat {
+		return "", Invalid("type_category_mismatch", "纠纷类型“%s”不属于类别“%s”", typ, category)
+	}
+	return cat, nil
+}
+
+func checkExtend(cmd Command, env Env, ev *Event) error {
+	if strings.TrimSpace(cmd.Stage) == "" {
+		return Invalid("stage_required", "延期须指明环节 stage")
+	}
+	if cmd.Until == nil {
+		return Invalid("until_required", "延期须给出新的期限 until（RFC 3339 时间）")
+	}
+	if !cmd.Until.After(env.Now) {
+		return Invalid("until_in_past", "延期期限 until 不能早于当前时间")
+	}
+	if ev.Reason == "" {
+		return Invalid("reason_required", "延期须填写理由")
+	}
+	ev.Details = map[string]any{"stage": cmd.Stage, "until": cmd.Until.Format(time.RFC3339)}
+	return nil
+}
+
+func needUnit(cmd Command, refs Refs) error {
+	if cmd.UnitID == nil {
+		return Invalid("unit_required", "请指定承办单位 unit_id")
+	}
+	if refs.Unit == nil {
+		return Invalid("unknown_unit", "承办单位 %d 不存在", *cmd.UnitID)
+	}
+	return nil
+}
+
+func checkText(field, s string) error {
+	if !utf8.ValidString(s) {
+		return Invalid("invalid_utf8", "%s 含有非法的 UTF-8 字符", field)
+	}
+	if utf8.RuneCountInString(s) > MaxTextLen {
+		return Invalid("text_too_long", "%s 超过 %d 个字符", field, MaxTextLen)
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// adminUsername is the account the bootstrap makes.
+const adminUsername = "admin"
+
+// ensureAdmin makes sure someone can administer the zone. With
+// YIZHAN_ADMIN_TOKEN, an admin token of that value exists. Without it, the
+// first start of an empty database creates the admin account and prints
+// its one-time password once; it must be changed at first login.
+func ensureAdmin(ctx context.Context, st *store.Store, token string, log *slog.Logger, now time.Time) error {
+	if token != "" {
+		u, err := st.UserByUsername(ctx, adminUsername)
+		if errors.Is(err, store.ErrUserNotFound) {
+			u, err = st.CreateUser(ctx, account.NewUser{Username: adminUsername, Name: "系统管理员", Role: casework.RoleAdmin}, "", false, now)
+			if errors.Is(err, store.ErrUsernameTaken) { // another node made it first
+				u, err = st.UserByUsername(ctx, adminUsername)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return st.EnsureToken(ctx, u.ID, account.HashToken(token), "YIZHAN_ADMIN_TOKEN", now)
+	}
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := account.NewPassword()
+	hash, err := account.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	_, err = st.CreateUser(ctx, account.NewUser{Username: adminUsername, Name: "系统管理员", Role: casework.RoleAdmin}, hash, true, now)
+	if errors.Is(err, store.ErrUsernameTaken) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log.Warn("首次启动：已创建管理员账号，请用一次性密码登录并立即修改（此密码只显示这一次）",
+		"username", adminUsername, "one_time_password", pw, "login", "POST /api/v1/auth/login")
+	return nil
+}

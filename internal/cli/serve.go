@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/yizhan/yizhan/internal/api"
+	"github.com/yizhan/yizhan/internal/config"
+	"github.com/yizhan/yizhan/internal/demo"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+func serveCommand() *cobra.Command {
+	var cfg config.Serve
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run the server (API, console, background services)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+		},
+	}
+	config.BindServe(cmd.Flags(), &cfg)
+	return cmd
+}
+
+// openStore opens the database a command's --data and --db name.
+func openStore(ctx context.Context, s config.Store, log *slog.Logger, loc *time.Location) (*store.Store, error) {
+	return store.Open(ctx, store.Options{DataDir: s.DataDir, URL: s.DBURL, Logger: log, Location: loc})
+}
+
+// serve wires everything, serves until SIGTERM or SIGINT, then stops
+// accepting, lets in-flight requests finish, flushes the store and returns.
+func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]byte) (int, error) }) error {
+	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel)
+	slog.SetDefault(log)
+	loc, err := cfg.Location()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+
+	started := time.Now()
+	st, err := openStore(ctx, cfg.Store, log, loc)
+	if err != nil {
+		return err
+	}
+	closeStore := func() {
+		if err := st.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}
+	if err := ensureAdmin(ctx, st, cfg.AdminToken, log, time.Now()); err != nil {
+		closeStore()
+		return fmt.Errorf("bootstrap admin: %w", err)
+	}
+	if cfg.Demo {
+		loaded, err := demo.LoadIfEmpty(ctx, st, loc, time.Now())
+		if err != nil {
+			closeStore()
+			return fmt.Errorf("load demo: %w", err)
+		}
+		if loaded {
+			log.Info("已载入演示数据（演示账号密码见 README）")
+		}
+	}
+
+	srv, err := api.New(ctx, api.Deps{
+		Store:    st,
+		Logger:   log,
+		Registry: prometheus.NewRegistry(),
+		Location: loc,
+	})
+	if err != nil {
+		closeStore()
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	go srv.RefreshDirectory(bg, 30*time.Second)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		stopBG()
+		closeStore()
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	log.Info("yizhan serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version(),
+		"startup", time.Since(started).Round(time.Millisecond))
+
+	select {
+	case err = <-errc:
+		log.Error("server stopped", "err", err)
+	case <-ctx.Done():
+		log.Info("shutting down: no new requests, finishing those in flight")
+	}
+	srv.SetReady(false)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if serr := httpSrv.Shutdown(shutdownCtx); serr != nil {
+		log.Warn("shutdown", "err", serr)
+	}
+	stopBG()
+	closeStore()
+	log.Info("stopped")
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,100 @@
+// Package config gathers the settings of a command from flags and the
+// environment into one struct, validated once at start.
+package config
+
+import (
+	"fmt"
+	"os"
+	"time"
+	_ "time/tzdata" // the zone's time zone must exist on a machine without zoneinfo
+
+	"github.com/spf13/pflag"
+)
+
+// Store says which database a command opens.
+type Store struct {
+	DataDir string // --data, YIZHAN_DATA
+	DBURL   string // --db, YIZHAN_DB
+}
+
+// Serve is the configuration of `yizhan serve`.
+type Serve struct {
+	Store
+	Addr         string // --addr, YIZHAN_ADDR
+	Demo         bool   // --demo
+	SLAFile      string // --sla
+	TaxonomyFile string // --taxonomy
+	AdminToken   string // YIZHAN_ADMIN_TOKEN
+	LogFormat    string // --log-format: text or json
+	LogLevel     string // --log-level
+	TimeZone     string // --tz, YIZHAN_TZ
+}
+
+// Zone is the zone's default time zone.
+const Zone = "Asia/Shanghai"
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// BindStore adds --data and --db to a command's flags.
+func BindStore(fs *pflag.FlagSet, s *Store) {
+	fs.StringVar(&s.DataDir, "data", env("YIZHAN_DATA", "./data"), "directory of the embedded SQLite database (env YIZHAN_DATA)")
+	fs.StringVar(&s.DBURL, "db", env("YIZHAN_DB", ""), "postgres:// URL to use PostgreSQL instead of SQLite (env YIZHAN_DB)")
+}
+
+// BindServe adds the flags of `yizhan serve`.
+func BindServe(fs *pflag.FlagSet, s *Serve) {
+	BindStore(fs, &s.Store)
+	fs.StringVar(&s.Addr, "addr", env("YIZHAN_ADDR", "127.0.0.1:8080"), "address to listen on (env YIZHAN_ADDR)")
+	fs.BoolVar(&s.Demo, "demo", false, "on an empty database, load the demo zone")
+	fs.StringVar(&s.SLAFile, "sla", env("YIZHAN_SLA", ""), "YAML file of SLA policies replacing the built-in ones")
+	fs.StringVar(&s.TaxonomyFile, "taxonomy", env("YIZHAN_TAXONOMY", ""), "YAML taxonomy file replacing the built-in triage rules")
+	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")
+	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
+}
+
+// Validate checks the settings once, at start.
+func (s *Serve) Validate() error {
+	if s.Addr == "" {
+		return fmt.Errorf("config: --addr is empty")
+	}
+	if s.LogFormat != "text" && s.LogFormat != "json" {
+		return fmt.Errorf("config: --log-format must be text or json, got %q", s.LogFormat)
+	}
+	switch s.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: --log-level must be debug, info, warn or error, got %q", s.LogLevel)
+	}
+	if _, err := s.Location(); err != nil {
+		return err
+	}
+	if s.AdminToken != "" && len(s.AdminToken) < 16 {
+		return fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must be at least 16 characters")
+	}
+	return nil
+}
+
+// Location loads the zone's time zone.
+func (s *Serve) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("config: unknown time zone %q: %w", s.TimeZone, err)
+	}
+	return loc, nil
+}
+
+// ZoneLocation loads the zone's default time zone for commands without --tz.
+func ZoneLocation() *time.Location {
+	loc, err := time.LoadLocation(env("YIZHAN_TZ", Zone))
+	if err != nil {
+		loc, _ = time.LoadLocation(Zone)
+	}
+	return loc
+}

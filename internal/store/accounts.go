@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// ErrUsernameTaken answers a username already in use.
+var ErrUsernameTaken = casework.Conflict("username_taken", "用户名已被占用")
+
+// CreateUser stores an account; passwordHash may be empty (token-only accounts).
+func (s *Store) CreateUser(ctx context.Context, n account.NewUser, passwordHash string, mustChange bool, now time.Time) (account.User, error) {
+	var id int64
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var exists int
+		err := tx.QueryRowContext(ctx, s.query("user_columns")+s.rebind(" WHERE username = ?"), n.Username).Scan(
+			new(int64), new(string), new(string), new(string), new(sql.NullInt64), new(string), new(string), &exists, new(int), new(int64))
+		if err == nil {
+			return ErrUsernameTaken
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: check username: %w", err)
+		}
+		return tx.QueryRowContext(ctx, s.query("insert_user"), n.Username, n.Name, string(n.Role), nullID(n.UnitID),
+			n.Phone, passwordHash, boolInt(mustChange), micros(now)).Scan(&id)
+	})
+	if err != nil {
+		if _, ok := casework.AsError(err); ok {
+			return account.User{}, err
+		}
+		return account.User{}, fmt.Errorf("store: create user: %w", err)
+	}
+	return s.GetUser(ctx, id)
+}
+
+// GetUser answers an account by id.
+func (s *Store) GetUser(ctx context.Context, id int64) (account.User, error) {
+	return s.userWhere(ctx, " WHERE id = ?", id)
+}
+
+// UserByUsername answers an account by its username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (account.User, error) {
+	return s.userWhere(ctx, " WHERE username = ?", username)
+}
+
+// Users answers every account.
+func (s *Store) Users(ctx context.Context) ([]account.User, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.query("user_columns")+" ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	out := []account.User{}
+	for rows.Next() {
+		u, err := s.scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ErrUserNotFound answers an unknown account.
+var ErrUserNotFound = casework.NotFound("user_not_found", "用户不存在")
+
+func (s *Store) userWhere(ctx context.Context, where string, arg any) (account.User, error) {
+	u, err := s.scanUser(s.rdb.QueryRowContext(ctx, s.query("user_columns")+s.rebind(where), arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrUserNotFound
+	}
+	return u, err
+}
+
+func (s *Store) scanUser(r rowScanner, more ...any) (account.User, error) {
+	var u account.User
+	var role string
+	var unit sql.NullInt64
+	var must, disabled int
+	var created int64
+	dest := append([]any{&u.ID, &u.Username, &u.Name, &role, &unit, &u.Phone, &u.PasswordHash, &must, &disabled, &created}, more...)
+	if err := r.Scan(dest...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return u, err
+		}
+		return u, fmt.Errorf("store: scan user: %w", err)
+	}
+	u.Role, u.UnitID = casework.Role(role), idPtr(unit)
+	u.MustChangePassword, u.Disabled = must != 0, disabled != 0
+	u.CreatedAt = s.fromMicros(created)
+	return u, nil
+}
+
+// SetPassword replaces an account's password and lifts the must-change flag.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.query("set_password"), hash, userID)
+		return err
+	})
+}
+
+// CreateToken stores the hash of a token for an account.
+func (s *Store) CreateToken(ctx context.Context, userID int64, hash, kind, name string, now time.Time, expires *time.Time) (int64, error) {
+	var id int64
+	var exp any
+	if expires != nil {
+		exp = micros(*expires)
+	}
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if kind == account.TokenSession {
+			if _, err := tx.ExecContext(ctx, s.query("delete_expired_token"), micros(now)); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, s.query("insert_token"), userID, hash, kind, name, micros(now), exp).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: create token: %w", err)
+	}
+	return id, nil
+}
+
+// ErrBadToken answers a token that is unknown, expired or whose account is disabled.
+var ErrBadToken = errors.New("store: unknown or expired token")
+
+// UserByToken answers the account a token hash acts as.
+func (s *Store) UserByToken(ctx context.Context, hash string, now time.Time) (account.User, error) {
+	var expires sql.NullInt64
+	u, err := s.scanUser(s.rdb.QueryRowContext(ctx, s.query("token_user"), hash), &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrBadToken
+	}
+	if err != nil {
+		return u, err
+	}
+	if expires.Valid && expires.Int64 < micros(now) || u.Disabled {
+		return u, ErrBadToken
+	}
+	return u, nil
+}
+
+// EnsureToken makes sure a token hash exists for the account, for the
+// YIZHAN_ADMIN_TOKEN bootstrap.
+func (s *Store) EnsureToken(ctx context.Context, userID int64, hash, name string, now time.Time) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, s.query("token_exists"), hash).Scan(&id)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: check token: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, strings.TrimSuffix(s.query("insert_token"), " RETURNING id"),
+			userID, hash, account.TokenAPI, name, micros(now), nil)
+		return err
+	})
+}
+
+// CountUsers answers how many accounts exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, s.query("count_users")).Scan(&n)
+	return n, err
+}

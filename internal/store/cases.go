@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// NewCase is a case to store with its first event.
+type NewCase struct {
+	Case  casework.Case
+	Event casework.Event
+	// IdempotencyKey, when set, makes a retried request answer the case
+	// made the first time. RequestHash tells a retry from a different
+	// request that reuses the key.
+	IdempotencyKey string
+	RequestHash    string
+}
+
+// ErrIdempotencyMismatch answers a key reused for a different request.
+var ErrIdempotencyMismatch = casework.Conflict("idempotency_key_reused",
+	"该 Idempotency-Key 已用于另一份不同的请求，请换用新的 key")
+
+// CreateCase stores a new case durably. replayed is true when the
+// idempotency key was seen before: then nothing was written and the case
+// is the one made the first time.
+func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, replayed bool, err error) {
+	err = s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		c, replayed = casework.Case{}, false
+		if nc.IdempotencyKey != "" {
+			var hash string
+			var id int64
+			err := tx.QueryRowContext(ctx, s.query("get_idempotency"), nc.Case.CreatedBy, nc.IdempotencyKey).Scan(&hash, &id)
+			switch {
+			case err == nil:
+				if hash != nc.RequestHash {
+					return ErrIdempotencyMismatch
+				}
+				found, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
+				if err != nil {
+					return fmt.Errorf("store: idempotent case %d: %w", id, err)
+				}
+				c, replayed = found, true
+				return nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("store: idempotency lookup: %w", err)
+			}
+		}
+		created, err := s.insertCase(ctx, tx, nc.Case, nc.Event)
+		if err != nil {
+			return err
+		}
+		if nc.IdempotencyKey != "" {
+			if _, err := tx.ExecContext(ctx, s.query("insert_idempotency"), created.CreatedBy, nc.IdempotencyKey,
+				nc.RequestHash, created.ID, micros(created.CreatedAt)); err != nil {
+				return fmt.Errorf("store: insert idempotency key: %w", err)
+			}
+		}
+		c = created
+		return nil
+	})
+	return c, replayed, err
+}
+
+// insertCase numbers the case, writes it and its first event, and updates
+// the projections.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, ev casework.Event) (casework.Case, error) {
+	day := c.CreatedAt.In(s.loc)
+	var seq int64
+	if err := tx.QueryRowContext(ctx, s.query("next_case_number"), string(c.Line), day.Format("20060102")).Scan(&seq); err != nil {
+		return c, fmt.Errorf("store: next case number: %w", err)
+	}
+	c.Number = casework.FormatNumber(c.Line, day, seq)
+	extra, err := caseExtra(c)
+	if err != nil {
+		return c, err
+	}
+	var lat, lon any
+	if c.Location != nil {
+		lat, lon = c.Location.Lat, c.Location.Lon
+	}
+	err = tx.QueryRowContext(ctx, s.query("insert_case"),
+		c.Number, string(c.Line), c.Channel, string(c.Status), c.Category, c.Type, boolInt(c.Police), c.Risk, c.Priority,
+		nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
+		c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
+		c.Returns, c.Repeats, extra, c.CreatedBy, c.Version, micros(c.CreatedAt), micros(c.UpdatedAt),
+	).Scan(&c.ID)
+	if err != nil {
+		return c, fmt.Errorf("store: insert case: %w", err)
+	}
+	ev.CaseID = c.ID
+	if err := s.insertEvent(ctx, tx, ev); err != nil {
+		return c, err
+	}
+	if err := s.project(ctx, tx, nil, &c); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// ActFunc decides an action on the case as it stands inside the write
+// transaction, with the units and cases the command names.
+type ActFunc func(c casework.Case, refs casework.Refs) (casework.Decision, error)
+
+// Act loads a case visible in scope, lets decide say what the action does,
+// and writes the event and the projections in one durable transaction.
+// A refusal writes nothing.
+func (s *Store) Act(ctx context.Context, id int64, scope casework.Scope, cmd casework.Command,
+	refUnit func(int64) *casework.UnitRef, decide ActFunc) (casework.Decision, error) {
+	var d casework.Decision
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		c, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !scope.Sees(&c) {
+			return casework.ErrCaseNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: load case %d: %w", id, err)
+		}
+		var refs casework.Refs
+		if cmd.UnitID != nil {
+			refs.Unit = refUnit(*cmd.UnitID)
+		}
+		if cmd.Into != nil {
+			into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *cmd.Into))
+			switch {
+			case err == nil && scope.Sees(&into):
+				refs.Into = &into
+			case err != nil && !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("store: load case %d: %w", *cmd.Into, err)
+			}
+		}
+		d, err = decide(c, refs)
+		if err != nil {
+			return err
+		}
+		if err := s.applyDecision(ctx, tx, &c, d.Case, d.Event); err != nil {
+			return err
+		}
+		if d.Master != nil {
+			return s.applyDecision(ctx, tx, refs.Into, *d.Master, *d.MasterEvent)
+		}
+		return nil
+	})
+	return d, err
+}
+
+// ErrConcurrentUpdate answers an action that raced another node's action
+// on the same case; the client may simply retry.
+var ErrConcurrentUpdate = casework.Conflict("concurrent_update", "工单刚被他人更新，请刷新后重试")
+
+func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before *casework.Case, after casework.Case, ev casework.Event) error {
+	extra, err := caseExtra(after)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, s.query("update_case"),
+		string(after.Status), after.Category, after.Type, boolInt(after.Police), after.Risk, after.Priority,
+		nullID(after.UnitID), nullID(after.DuplicateOf), nullOutcome(after.Outcome), nullInt(after.Satisfaction),
+		after.Returns, after.Repeats, extra, after.Version, micros(after.UpdatedAt),
+		after.ID, before.Version)
+	if err != nil {
+		return fmt.Errorf("store: update case %d: %w", after.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return ErrConcurrentUpdate
+	}
+	ev.CaseID = after.ID
+	if err := s.insertEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	return s.project(ctx, tx, before, &after)
+}
+
+// project keeps the derived tables in step with a case's change, in the
+// transaction that wrote the event. before is nil for a new case.
+func (s *Store) project(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
+	if before != nil && before.Status == after.Status && before.Line == after.Line {
+		return nil
+	}
+	if before != nil {
+		if _, err := tx.ExecContext(ctx, s.query("bump_status"), string(before.Line), string(before.Status), -1); err != nil {
+			return fmt.Errorf("store: status counts: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.query("bump_status"), string(after.Line), string(after.Status), 1); err != nil {
+		return fmt.Errorf("store: status counts: %w", err)
+	}
+	return nil
+}
+
+// eventData is what an event row keeps beside its columns.
+type eventData struct {
+	ActorName string                     `json:"actor_name,omitempty"`
+	Reason    string                     `json:"reason,omitempty"`
+	Changes   map[string]casework.Change `json:"changes,omitempty"`
+	Details   map[string]any             `json:"details,omitempty"`
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
+	data, err := json.Marshal(eventData{ActorName: ev.ActorName, Reason: ev.Reason, Changes: ev.Changes, Details: ev.Details})
+	if err != nil {
+		return fmt.Errorf("store: encode event: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, s.query("insert_event"), ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At),
+		ev.ActorID, ev.Actor, nullID(ev.UnitID), ev.Note, string(data))
+	if err != nil {
+		return fmt.Errorf("store: insert event %d/%d: %w", ev.CaseID, ev.Seq, err)
+	}
+	return nil
+}
+
+// GetCase answers a case by id, or casework.ErrCaseNotFound.
+func (s *Store) GetCase(ctx context.Context, id int64) (casework.Case, error) {
+	c, err := s.scanCase(s.rdb.QueryRowContext(ctx, s.query("get_case"), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, casework.ErrCaseNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: get case %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Events answers the timeline of a case, oldest first.
+func (s *Store) Events(ctx context.Context, caseID int64) ([]casework.Event, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.query("case_events"), caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events of %d: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []casework.Event
+	for rows.Next() {
+		var ev casework.Event
+		var at int64
+		var unit sql.NullInt64
+		var data string
+		var action string
+		if err := rows.Scan(&ev.CaseID, &ev.Seq, &action, &at, &ev.ActorID, &ev.Actor, &unit, &ev.Note, &data); err != nil {
+			return nil, fmt.Errorf("store: scan event: %w", err)
+		}
+		var d eventData
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			return nil, fmt.Errorf("store: decode event %d/%d: %w", ev.CaseID, ev.Seq, err)
+		}
+		ev.Action = casework.Action(action)
+		ev.At = s.fromMicros(at)
+		ev.UnitID = idPtr(unit)
+		ev.ActorName, ev.Reason, ev.Changes, ev.Details = d.ActorName, d.Reason, d.Changes, d.Details
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// StatusCount is how many cases of a line are in a status.
+type StatusCount struct {
+	Line   casework.Line
+	Status casework.Status
+	N      int64
+}
+
+// StatusCounts answers the cases per line and status.
+func (s *Store) StatusCounts(ctx context.Context) ([]StatusCount, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.query("status_counts"))
+	if err != nil {
+		return nil, fmt.Errorf("store: status counts: %w", err)
+	}
+	defer rows.Close()
+	var out []StatusCount
+	for rows.Next() {
+		var sc StatusCount
+		if err := rows.Scan(&sc.Line, &sc.Status, &sc.N); err != nil {
+			return nil, fmt.Errorf("store: scan status count: %w", err)
+		}
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// extra is what a case row keeps as JSON: lists shown with the case and
+// never queried on.
+type extra struct {
+	DuplicateCandidates []casework.Candidate `json:"duplicate_candidates,omitempty"`
+}
+
+func caseExtra(c casework.Case) (string, error) {
+	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates})
+	if err != nil {
+		return "", fmt.Errorf("store: encode case extra: %w", err)
+	}
+	return string(b), nil
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
+	var c casework.Case
+	var line, status, extraJSON string
+	var police int
+	var unit, origin, dup sql.NullInt64
+	var outcome sql.NullString
+	var satisfaction sql.NullInt64
+	var lat, lon sql.NullFloat64
+	var occurred, created, updated int64
+	err := r.Scan(&c.ID, &c.Number, &line, &c.Channel, &status, &c.Category, &c.Type, &police, &c.Risk, &c.Priority,
+		&unit, &origin, &dup, &outcome, &satisfaction, &c.Text, &c.Reporter.Name,
+		&c.Reporter.Phone, &c.Address, &lat, &lon, &occurred, &c.ExternalID, &c.Returns, &c.Repeats, &extraJSON,
+		&c.CreatedBy, &c.Version, &created, &updated)
+	if err != nil {
+		return c, err
+	}
+	c.Line, c.Status, c.Police = casework.Line(line), casework.Status(status), police != 0
+	c.UnitID, c.OriginUnitID, c.DuplicateOf = idPtr(unit), idPtr(origin), idPtr(dup)
+	if outcome.Valid {
+		o := casework.Outcome(outcome.String)
+		c.Outcome = &o
+	}
+	if satisfaction.Valid {
+		v := int(satisfaction.Int64)
+		c.Satisfaction = &v
+	}
+	if lat.Valid && lon.Valid {
+		c.Location = &casework.Location{Lat: lat.Float64, Lon: lon.Float64}
+	}
+	c.OccurredAt, c.CreatedAt, c.UpdatedAt = s.fromMicros(occurred), s.fromMicros(created), s.fromMicros(updated)
+	var x extra
+	if err := json.Unmarshal([]byte(extraJSON), &x); err != nil {
+		return c, fmt.Errorf("store: decode case extra: %w", err)
+	}
+	c.DuplicateCandidates = x.DuplicateCandidates
+	if c.DuplicateCandidates == nil {
+		c.DuplicateCandidates = []casework.Candidate{}
+	}
+	if c.Deadlines == nil {
+		c.Deadlines = []casework.Deadline{}
+	}
+	return c, nil
+}
+
+func nullOutcome(o *casework.Outcome) any {
+	if o == nil {
+		return nil
+	}
+	return string(*o)
+}
+
+func nullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// zoneDay formats a time as the zone's calendar day.
+func (s *Store) zoneDay(t time.Time) string { return t.In(s.loc).Format("2006-01-02") }

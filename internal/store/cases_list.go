@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// CaseFilter selects cases for a list. Zero fields do not filter.
+type CaseFilter struct {
+	Scope    casework.Scope
+	Statuses []casework.Status
+	Line     casework.Line
+	Channel  string
+	Category string
+	Type     string
+	Risk     string
+	UnitID   *int64
+	From, To *time.Time // created in [From, To)
+	Q        string     // a case number, a phone number, or words of the text, address or reporter
+	Limit    int
+	Cursor   string
+}
+
+// CasePage is one page of a list, newest first.
+type CasePage struct {
+	Items      []casework.Case
+	NextCursor *string
+}
+
+// ErrBadCursor answers a cursor this server did not make.
+var ErrBadCursor = casework.Invalid("invalid_cursor", "cursor 无效，请从第一页重新查询")
+
+// ListCases answers cases newest first, a page at a time. The cursor holds
+// the position of the last case shown, so pages stay stable while new
+// cases arrive.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
+	where, args := []string{}, []any{}
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if !f.Scope.All {
+		ids := f.Scope.UnitIDs()
+		in := placeholders(len(ids))
+		conds := []string{}
+		if len(ids) > 0 {
+			conds = append(conds, "unit_id IN ("+in+")", "origin_unit_id IN ("+in+")")
+			for range 2 {
+				for _, id := range ids {
+					args = append(args, id)
+				}
+			}
+		}
+		if f.Scope.Center {
+			conds = append(conds, "unit_id IS NULL")
+		}
+		if len(conds) == 0 {
+			return CasePage{Items: []casework.Case{}}, nil
+		}
+		where = append(where, "("+strings.Join(conds, " OR ")+")")
+	}
+	if len(f.Statuses) > 0 {
+		a := make([]any, len(f.Statuses))
+		for i, st := range f.Statuses {
+			a[i] = string(st)
+		}
+		add("status IN ("+placeholders(len(a))+")", a...)
+	}
+	if f.Line != "" {
+		add("line = ?", string(f.Line))
+	}
+	if f.Channel != "" {
+		add("channel = ?", f.Channel)
+	}
+	if f.Category != "" {
+		add("category = ?", f.Category)
+	}
+	if f.Type != "" {
+		add("type = ?", f.Type)
+	}
+	if f.Risk != "" {
+		add("risk = ?", f.Risk)
+	}
+	if f.UnitID != nil {
+		add("unit_id = ?", *f.UnitID)
+	}
+	if f.From != nil {
+		add("created_at >= ?", micros(*f.From))
+	}
+	if f.To != nil {
+		add("created_at < ?", micros(*f.To))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		add(`(number = ? OR reporter_phone = ? OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
+			q, q, like, like, like)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return CasePage{}, ErrBadCursor
+		}
+		add("(created_at < ? OR (created_at = ? AND id < ?))", at, at, id)
+	}
+	limit := f.Limit
+	q := "SELECT " + caseColumns + " FROM cases"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("store: list cases: %w", err)
+	}
+	defer rows.Close()
+	page := CasePage{Items: make([]casework.Case, 0, limit)}
+	for rows.Next() {
+		c, err := s.scanCase(rows)
+		if err != nil {
+			return CasePage{}, fmt.Errorf("store: scan case: %w", err)
+		}
+		page.Items = append(page.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return CasePage{}, fmt.Errorf("store: list cases: %w", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		cur := encodeCursor(micros(last.CreatedAt), last.ID)
+		page.NextCursor = &cur
+	}
+	return page, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func encodeCursor(at, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	a, i, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return 0, 0, fmt.Errorf("no separator")
+	}
+	at, err := strconv.ParseInt(a, 10, 64)
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := strconv.ParseInt(i, 10, 64)
+	return at, id, err
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/routing"
+)
+
+// CreateUnit stores a unit that the caller validated against the directory.
+func (s *Store) CreateUnit(ctx context.Context, n routing.NewUnit, now time.Time) (routing.Unit, error) {
+	u := routing.Unit{Name: n.Name, Kind: n.Kind, ParentID: n.ParentID, Area: n.Area, CreatedAt: now, UpdatedAt: now}
+	var area any
+	if len(n.Area) > 0 {
+		area = string(n.Area)
+	}
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, s.query("insert_unit"), u.Name, string(u.Kind), nullID(u.ParentID), area,
+			micros(now), micros(now)).Scan(&u.ID)
+	})
+	if err != nil {
+		return u, fmt.Errorf("store: create unit: %w", err)
+	}
+	return s.GetUnit(ctx, u.ID)
+}
+
+// GetUnit answers one unit.
+func (s *Store) GetUnit(ctx context.Context, id int64) (routing.Unit, error) {
+	u, err := s.scanUnit(s.rdb.QueryRowContext(ctx, s.query("get_unit"), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, casework.NotFound("unit_not_found", "单位 %d 不存在", id)
+	}
+	return u, err
+}
+
+// Units answers every unit, by id.
+func (s *Store) Units(ctx context.Context) ([]routing.Unit, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.query("list_units"))
+	if err != nil {
+		return nil, fmt.Errorf("store: list units: %w", err)
+	}
+	defer rows.Close()
+	out := []routing.Unit{}
+	for rows.Next() {
+		u, err := s.scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) scanUnit(r rowScanner) (routing.Unit, error) {
+	var u routing.Unit
+	var kind string
+	var parent sql.NullInt64
+	var area sql.NullString
+	var created, updated int64
+	if err := r.Scan(&u.ID, &u.Name, &kind, &parent, &area, &created, &updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return u, err
+		}
+		return u, fmt.Errorf("store: scan unit: %w", err)
+	}
+	u.Kind, u.ParentID = routing.Kind(kind), idPtr(parent)
+	if area.Valid && area.String != "" {
+		u.Area = []byte(area.String)
+	}
+	u.CreatedAt, u.UpdatedAt = s.fromMicros(created), s.fromMicros(updated)
+	return u, nil
+}

@@ -1,0 +1,50 @@
+package store
+
+// The store's SQL, by name. Every statement is written once with ?
+// placeholders; the PostgreSQL dialect renumbers them. Only this package
+// knows SQL.
+const caseColumns = `id, number, line, channel, status, category, type, police, risk, priority,
+	unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
+	reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,
+	created_by, version, created_at, updated_at`
+
+var queries = map[string]string{
+	// Cases.
+	"next_case_number": `INSERT INTO case_counters (line, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (line, day) DO UPDATE SET n = case_counters.n + 1 RETURNING n`,
+	"insert_case": `INSERT INTO cases (number, line, channel, status, category, type, police, risk, priority,
+		unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
+		reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,
+		created_by, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	"update_case": `UPDATE cases SET status = ?, category = ?, type = ?, police = ?, risk = ?, priority = ?,
+		unit_id = ?, duplicate_of = ?, outcome = ?, satisfaction = ?, returns = ?, repeats = ?, extra = ?,
+		version = ?, updated_at = ?
+		WHERE id = ? AND version = ?`,
+	"get_case":      `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`,
+	"insert_event":  `INSERT INTO case_events (case_id, seq, action, at, actor_id, actor, unit_id, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"case_events":   `SELECT case_id, seq, action, at, actor_id, actor, unit_id, note, data FROM case_events WHERE case_id = ? ORDER BY seq`,
+	"bump_status":   `INSERT INTO status_counts (line, status, n) VALUES (?, ?, ?) ON CONFLICT (line, status) DO UPDATE SET n = status_counts.n + excluded.n`,
+	"status_counts": `SELECT line, status, n FROM status_counts`,
+
+	// Idempotency.
+	"get_idempotency":    `SELECT request_hash, case_id FROM idempotency_keys WHERE user_id = ? AND key = ?`,
+	"insert_idempotency": `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+
+	// Directory.
+	"insert_unit": `INSERT INTO units (name, kind, parent_id, area, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+	"list_units":  `SELECT id, name, kind, parent_id, area, created_at, updated_at FROM units ORDER BY id`,
+	"get_unit":    `SELECT id, name, kind, parent_id, area, created_at, updated_at FROM units WHERE id = ?`,
+
+	// Accounts.
+	"insert_user": `INSERT INTO users (username, name, role, unit_id, phone, password_hash, must_change_password, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	"user_columns":         `SELECT id, username, name, role, unit_id, phone, password_hash, must_change_password, disabled, created_at FROM users`,
+	"set_password":         `UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?`,
+	"insert_token":         `INSERT INTO tokens (user_id, hash, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+	"token_exists":         `SELECT id FROM tokens WHERE hash = ?`,
+	"count_users":          `SELECT COUNT(*) FROM users`,
+	"delete_expired_token": `DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?`,
+	"token_user": `SELECT u.id, u.username, u.name, u.role, u.unit_id, u.phone, u.password_hash, u.must_change_password, u.disabled, u.created_at, t.expires_at
+		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+}

@@ -1,0 +1,187 @@
+// Package store is the only package that speaks SQL. One implementation
+// over database/sql serves both backends: the embedded SQLite of a single
+// zone and PostgreSQL for several nodes. Writes go through a group commit;
+// every action writes its event and the projections derived from it in one
+// transaction.
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/yizhan/yizhan/internal/store/postgres"
+	"github.com/yizhan/yizhan/internal/store/sqlite"
+)
+
+// Dialect names a backend.
+type Dialect string
+
+// The backends.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Options say which database to open.
+type Options struct {
+	// DataDir holds the embedded database (DataDir/yizhan.db).
+	DataDir string
+	// URL, when it starts with postgres:// or postgresql://, selects PostgreSQL.
+	URL string
+	// Logger receives migration and background messages.
+	Logger *slog.Logger
+	// MaxBatch bounds how many writes share one commit (default 256).
+	MaxBatch int
+	// Location is the zone's time zone; times come back in it.
+	Location *time.Location
+}
+
+// Store is the database behind Yizhan.
+type Store struct {
+	dialect Dialect
+	wdb     *sql.DB // writes: SQLite's single connection, or the PostgreSQL pool
+	rdb     *sql.DB // reads
+	w       *writer
+	q       map[string]string
+	log     *slog.Logger
+	loc     *time.Location
+}
+
+// IsPostgresURL reports whether a --db value selects PostgreSQL.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Open opens the database, applies pending migrations and starts the group
+// commit.
+func Open(ctx context.Context, opt Options) (*Store, error) {
+	s := &Store{
+		log: cmp.Or(opt.Logger, slog.Default()),
+		loc: opt.Location,
+	}
+	if s.loc == nil {
+		s.loc = time.Local
+	}
+	var migrations fs.FS
+	switch {
+	case opt.URL != "" && !IsPostgresURL(opt.URL):
+		return nil, fmt.Errorf("store: --db must be a postgres:// URL, got %q", opt.URL)
+	case opt.URL != "":
+		db, err := postgres.Open(opt.URL, 16)
+		if err != nil {
+			return nil, err
+		}
+		s.dialect, s.wdb, s.rdb = Postgres, db, db
+		migrations = postgres.Migrations()
+	default:
+		w, r, err := sqlite.Open(cmp.Or(opt.DataDir, "./data"), 8)
+		if err != nil {
+			return nil, err
+		}
+		s.dialect, s.wdb, s.rdb = SQLite, w, r
+		migrations = sqlite.Migrations()
+	}
+	s.q = make(map[string]string, len(queries))
+	for name, q := range queries {
+		s.q[name] = s.rebind(q)
+	}
+	if err := s.migrate(ctx, migrations); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
+	s.w.start()
+	return s, nil
+}
+
+// Dialect answers which backend is open.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close finishes queued writes and closes the database.
+func (s *Store) Close() error {
+	s.w.close()
+	return s.closeDBs()
+}
+
+func (s *Store) closeDBs() error {
+	err := s.wdb.Close()
+	if s.rdb != s.wdb {
+		err = errors.Join(err, s.rdb.Close())
+	}
+	return err
+}
+
+// Collectors are the store's Prometheus metrics.
+func (s *Store) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{s.w.batchSize, s.w.commitDur}
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.PingContext(ctx) }
+
+// rebind renumbers ? placeholders as $1, $2… for PostgreSQL. Queries hold
+// no literal question marks.
+func (s *Store) rebind(q string) string {
+	if s.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// query returns the named statement in the open dialect.
+func (s *Store) query(name string) string {
+	q, ok := s.q[name]
+	if !ok {
+		panic("store: unknown query " + name)
+	}
+	return q
+}
+
+// micros turns a time into the stored form: microseconds since 1970 (UTC).
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros turns a stored time back into the zone's time.
+func (s *Store) fromMicros(v int64) time.Time { return time.UnixMicro(v).In(s.loc) }
+
+func nullID(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func idPtr(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	id := v.Int64
+	return &id
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

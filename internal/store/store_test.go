@@ -1,0 +1,356 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/routing"
+	"github.com/yizhan/yizhan/internal/store"
+	"github.com/yizhan/yizhan/internal/store/storetest"
+)
+
+var (
+	zone    = storetest.Zone
+	t0      = time.Date(2026, 11, 27, 9, 30, 0, 0, zone)
+	admin   = casework.Actor{UserID: 1, Username: "admin", Name: "管理员", Role: casework.RoleAdmin}
+	allSeen = casework.Scope{All: true}
+)
+
+// TestSuite runs the same checks on every backend.
+func TestSuite(t *testing.T) {
+	t.Parallel()
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			for name, fn := range suite {
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					fn(t, b.Open(t))
+				})
+			}
+		})
+	}
+}
+
+var suite = map[string]func(t *testing.T, st *store.Store){
+	"create numbers and reads back":      testCreate,
+	"idempotency key":                    testIdempotency,
+	"act writes event and projection":    testAct,
+	"refused action writes nothing":      testRefusal,
+	"merge updates both cases":           testMerge,
+	"list pages, filters and scopes":     testList,
+	"concurrent creates share commits":   testConcurrentCreates,
+	"status counts follow transitions":   testStatusCounts,
+	"units users and tokens":             testAccounts,
+	"migrations are idempotent on reuse": testSchemaVersion,
+}
+
+func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.Case {
+	t.Helper()
+	in := casework.Intake{Channel: "110", Text: text, Reporter: casework.Reporter{Name: "张某", Phone: "13800000001"}, Type: "wage_arrears"}
+	if err := in.Validate(admin); err != nil {
+		t.Fatal(err)
+	}
+	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(text), casework.ContractTypes{}, admin, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err = st.CreateCase(context.Background(), store.NewCase{Case: c, Event: ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func act(st *store.Store, id int64, cmd casework.Command, at time.Time, refs func(int64) *casework.UnitRef) (casework.Decision, error) {
+	if refs == nil {
+		refs = func(id int64) *casework.UnitRef { return &casework.UnitRef{ID: id, Name: fmt.Sprintf("单位%d", id)} }
+	}
+	return st.Act(context.Background(), id, allSeen, cmd, refs, func(c casework.Case, r casework.Refs) (casework.Decision, error) {
+		return casework.Decide(c, cmd, admin, r, casework.Env{Now: at, Types: casework.ContractTypes{}})
+	})
+}
+
+func testCreate(t *testing.T, st *store.Store) {
+	a := newCase(t, st, t0, "厂里拖欠工资")
+	b := newCase(t, st, t0.Add(time.Minute), "又一起欠薪")
+	c := newCase(t, st, t0.Add(24*time.Hour), "第二天的报警")
+	if a.Number != "FJ20261127-0001" || b.Number != "FJ20261127-0002" || c.Number != "FJ20261128-0001" {
+		t.Fatalf("numbers %s %s %s", a.Number, b.Number, c.Number)
+	}
+	got, err := st.GetCase(context.Background(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Text != "厂里拖欠工资" || got.Status != casework.StatusReceived || got.Category != "labor" || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("read back %+v", got)
+	}
+	evs, err := st.Events(context.Background(), a.ID)
+	if err != nil || len(evs) != 1 || evs[0].Action != casework.ActionReceive || evs[0].Changes["status"].To != "received" {
+		t.Fatalf("events %+v %v", evs, err)
+	}
+	if _, err := st.GetCase(context.Background(), 9999); !errors.Is(err, casework.ErrCaseNotFound) {
+		t.Fatalf("missing case: %v", err)
+	}
+}
+
+func testIdempotency(t *testing.T, st *store.Store) {
+	ctx := context.Background()
+	in := casework.Intake{Channel: "110", Text: "重试的请求"}
+	_ = in.Validate(admin)
+	c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
+	first, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "h1"})
+	if err != nil || replayed {
+		t.Fatalf("first: %v %v", err, replayed)
+	}
+	again, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "h1"})
+	if err != nil || !replayed || again.ID != first.ID {
+		t.Fatalf("replay: %v %v %d/%d", err, replayed, again.ID, first.ID)
+	}
+	_, _, err = st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "other"})
+	if !errors.Is(err, store.ErrIdempotencyMismatch) {
+		t.Fatalf("mismatch: %v", err)
+	}
+	page, _ := st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 10})
+	if len(page.Items) != 1 {
+		t.Fatalf("%d cases after retries, want 1", len(page.Items))
+	}
+}
+
+func testAct(t *testing.T, st *store.Store) {
+	c := newCase(t, st, t0, "邻里纠纷")
+	unit := int64(3)
+	d, err := act(st, c.ID, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, t0.Add(time.Minute), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Case.Status != casework.StatusDispatched || *d.Case.UnitID != 3 || d.Event.Seq != 2 {
+		t.Fatalf("decision %+v", d)
+	}
+	got, _ := st.GetCase(context.Background(), c.ID)
+	if got.Status != casework.StatusDispatched || got.UnitID == nil || *got.UnitID != 3 || got.Version != 2 {
+		t.Fatalf("projection %+v", got)
+	}
+	evs, _ := st.Events(context.Background(), c.ID)
+	if len(evs) != 2 || evs[1].Action != casework.ActionDispatch || evs[1].UnitID == nil || *evs[1].UnitID != 3 {
+		t.Fatalf("events %+v", evs)
+	}
+	if evs[1].Details["unit_name"] != "单位3" {
+		t.Fatalf("details %+v", evs[1].Details)
+	}
+}
+
+func testRefusal(t *testing.T, st *store.Store) {
+	c := newCase(t, st, t0, "拒绝的操作")
+	_, err := act(st, c.ID, casework.Command{Action: casework.ActionClose}, t0, nil)
+	if e, ok := casework.AsError(err); !ok || e.Kind != casework.KindConflict {
+		t.Fatalf("close from received: %v", err)
+	}
+	got, _ := st.GetCase(context.Background(), c.ID)
+	evs, _ := st.Events(context.Background(), c.ID)
+	if got.Version != 1 || got.Status != casework.StatusReceived || len(evs) != 1 {
+		t.Fatalf("refusal changed the case: %+v, %d events", got, len(evs))
+	}
+	if _, err := st.Act(context.Background(), 12345, allSeen, casework.Command{Action: casework.ActionNote, Note: "x"}, nil, nil); !errors.Is(err, casework.ErrCaseNotFound) {
+		t.Fatalf("unknown case: %v", err)
+	}
+	// A case outside the scope is as unknown as a missing one.
+	other := casework.Scope{Units: map[int64]bool{42: true}}
+	_, err = st.Act(context.Background(), c.ID, other, casework.Command{Action: casework.ActionNote, Note: "x"}, nil, nil)
+	if !errors.Is(err, casework.ErrCaseNotFound) {
+		t.Fatalf("out of scope: %v", err)
+	}
+}
+
+func testMerge(t *testing.T, st *store.Store) {
+	master := newCase(t, st, t0, "工人堵门讨薪")
+	dup := newCase(t, st, t0.Add(time.Minute), "厂门口围了好多工人")
+	_, err := act(st, dup.ID, casework.Command{Action: casework.ActionMerge, Into: &master.ID}, t0.Add(2*time.Minute), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := st.GetCase(context.Background(), master.ID)
+	d, _ := st.GetCase(context.Background(), dup.ID)
+	if m.Repeats != 1 || m.Version != 2 || d.Status != casework.StatusMerged || *d.DuplicateOf != master.ID {
+		t.Fatalf("master %+v dup %+v", m, d)
+	}
+	evs, _ := st.Events(context.Background(), master.ID)
+	if len(evs) != 2 || evs[1].Action != casework.ActionDuplicateAdded {
+		t.Fatalf("master events %+v", evs)
+	}
+	third := newCase(t, st, t0.Add(3*time.Minute), "第三个电话")
+	_, err = act(st, third.ID, casework.Command{Action: casework.ActionMerge, Into: &dup.ID}, t0.Add(4*time.Minute), nil)
+	if e, ok := casework.AsError(err); !ok || e.Kind != casework.KindConflict {
+		t.Fatalf("merge into a merged case: %v", err)
+	}
+}
+
+func testList(t *testing.T, st *store.Store) {
+	ctx := context.Background()
+	var ids []int64
+	for i := range 25 {
+		c := newCase(t, st, t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("第%d起 五金厂欠薪", i))
+		ids = append(ids, c.ID)
+	}
+	unit := int64(5)
+	if _, err := act(st, ids[3], casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, t0.Add(time.Hour), nil); err != nil {
+		t.Fatal(err)
+	}
+	var seen []int64
+	cursor := ""
+	for {
+		page, err := st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 10, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Items {
+			seen = append(seen, c.ID)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if len(seen) != 25 || seen[0] != ids[24] || seen[24] != ids[0] {
+		t.Fatalf("paging saw %v", seen)
+	}
+	page, _ := st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 50, Statuses: []casework.Status{casework.StatusDispatched}})
+	if len(page.Items) != 1 || page.Items[0].ID != ids[3] {
+		t.Fatalf("status filter: %d", len(page.Items))
+	}
+	from, to := t0.Add(5*time.Minute), t0.Add(10*time.Minute)
+	page, _ = st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 50, From: &from, To: &to})
+	if len(page.Items) != 5 {
+		t.Fatalf("period filter: %d", len(page.Items))
+	}
+	page, _ = st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 50, Q: "第7起"})
+	if len(page.Items) != 1 {
+		t.Fatalf("text search: %d", len(page.Items))
+	}
+	page, _ = st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 50, Q: "100%"})
+	if len(page.Items) != 0 {
+		t.Fatalf("LIKE wildcards must be literal: %d", len(page.Items))
+	}
+	scoped := casework.Scope{Units: map[int64]bool{5: true}}
+	page, _ = st.ListCases(ctx, store.CaseFilter{Scope: scoped, Limit: 50})
+	if len(page.Items) != 1 || page.Items[0].ID != ids[3] {
+		t.Fatalf("scope: %d", len(page.Items))
+	}
+	if _, err := st.ListCases(ctx, store.CaseFilter{Scope: allSeen, Limit: 5, Cursor: "!!"}); !errors.Is(err, store.ErrBadCursor) {
+		t.Fatalf("bad cursor: %v", err)
+	}
+}
+
+func testConcurrentCreates(t *testing.T, st *store.Store) {
+	const n = 200
+	var wg sync.WaitGroup
+	numbers := make(chan string, n)
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := casework.Intake{Channel: "110", Text: fmt.Sprintf("并发报警 %d", i)}
+			_ = in.Validate(admin)
+			c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
+			got, _, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Event: ev, IdempotencyKey: fmt.Sprintf("k%d", i%150), RequestHash: fmt.Sprintf("h%d", i%150)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			numbers <- got.Number
+		}()
+	}
+	wg.Wait()
+	close(numbers)
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	distinct := map[string]bool{}
+	for num := range numbers {
+		distinct[num] = true
+	}
+	if len(distinct) != 150 {
+		t.Fatalf("%d distinct cases, want 150 (50 retries share a key)", len(distinct))
+	}
+}
+
+func testStatusCounts(t *testing.T, st *store.Store) {
+	a := newCase(t, st, t0, "一")
+	newCase(t, st, t0, "二")
+	unit := int64(2)
+	if _, err := act(st, a.ID, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := st.StatusCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[casework.Status]int64{}
+	for _, c := range counts {
+		got[c.Status] += c.N
+	}
+	if got[casework.StatusReceived] != 1 || got[casework.StatusDispatched] != 1 {
+		t.Fatalf("counts %v", got)
+	}
+}
+
+func testAccounts(t *testing.T, st *store.Store) {
+	ctx := context.Background()
+	center, err := st.CreateUnit(ctx, routing.NewUnit{Name: "中心", Kind: routing.KindCenter}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := st.CreateUnit(ctx, routing.NewUnit{Name: "处置队", Kind: routing.KindResponseTeam, ParentID: &center.ID}, t0)
+	if err != nil || *team.ParentID != center.ID {
+		t.Fatalf("unit: %+v %v", team, err)
+	}
+	units, _ := st.Units(ctx)
+	if len(units) != 2 {
+		t.Fatalf("units %d", len(units))
+	}
+	u, err := st.CreateUser(ctx, account.NewUser{Username: "zhao", Name: "赵某", Role: casework.RoleResponder, UnitID: &team.ID}, "", false, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, account.NewUser{Username: "zhao", Name: "另一个", Role: casework.RoleGrid}, "", false, t0); !errors.Is(err, store.ErrUsernameTaken) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	token := account.NewToken()
+	if _, err := st.CreateToken(ctx, u.ID, account.HashToken(token), account.TokenAPI, "", t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.UserByToken(ctx, account.HashToken(token), t0)
+	if err != nil || got.Username != "zhao" || *got.UnitID != team.ID {
+		t.Fatalf("by token: %+v %v", got, err)
+	}
+	exp := t0.Add(time.Hour)
+	session := account.NewToken()
+	_, _ = st.CreateToken(ctx, u.ID, account.HashToken(session), account.TokenSession, "", t0, &exp)
+	if _, err := st.UserByToken(ctx, account.HashToken(session), t0.Add(2*time.Hour)); !errors.Is(err, store.ErrBadToken) {
+		t.Fatalf("expired session: %v", err)
+	}
+	if _, err := st.UserByToken(ctx, account.HashToken("nope"), t0); !errors.Is(err, store.ErrBadToken) {
+		t.Fatalf("unknown token: %v", err)
+	}
+	if err := st.EnsureToken(ctx, u.ID, account.HashToken("fixed-admin-token-1"), "env", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureToken(ctx, u.ID, account.HashToken("fixed-admin-token-1"), "env", t0); err != nil {
+		t.Fatalf("ensure twice: %v", err)
+	}
+}
+
+func testSchemaVersion(t *testing.T, st *store.Store) {
+	v, err := st.SchemaVersion(context.Background())
+	if err != nil || v < 1 {
+		t.Fatalf("schema version %d %v", v, err)
+	}
+}

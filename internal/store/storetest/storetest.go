@@ -1,0 +1,106 @@
+// Package storetest opens real, fresh databases for tests: a new SQLite
+// file per test, and a new PostgreSQL schema per test when a server is
+// reachable. Tests never mock the store.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"log/slog"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver for schema set-up
+
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// Backend opens a fresh store of one kind.
+type Backend struct {
+	Name string
+	Open func(t testing.TB) *store.Store
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// Zone is the time zone tests use.
+var Zone = mustZone()
+
+func mustZone() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// SQLite opens a fresh embedded database in the test's temporary directory.
+func SQLite(t testing.TB) *store.Store {
+	t.Helper()
+	return openStore(t, store.Options{DataDir: t.TempDir(), Location: Zone, Logger: quiet})
+}
+
+// PostgresURL is the server tests use: YIZHAN_TEST_PG, else the local one.
+func PostgresURL() string {
+	if v := os.Getenv("YIZHAN_TEST_PG"); v != "" {
+		return v
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// Postgres opens a store in a fresh schema, dropped when the test ends. It
+// skips the test when no server answers, unless YIZHAN_TEST_PG_REQUIRED is
+// set (CI sets it, so that a missing server fails instead of hiding).
+func Postgres(t testing.TB) *store.Store {
+	t.Helper()
+	base := PostgresURL()
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		err = admin.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if os.Getenv("YIZHAN_TEST_PG_REQUIRED") != "" {
+			t.Fatalf("PostgreSQL required but unreachable at %s: %v", base, err)
+		}
+		t.Skipf("PostgreSQL unreachable at %s: %v", base, err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "yz_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return openStore(t, store.Options{URL: u.String(), Location: Zone, Logger: quiet})
+}
+
+func openStore(t testing.TB, opt store.Options) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), opt)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// Backends lists every backend a shared suite must pass.
+func Backends() []Backend {
+	return []Backend{{Name: "sqlite", Open: SQLite}, {Name: "postgres", Open: Postgres}}
+}

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// writeFunc is one request's share of a write transaction. It runs inside
+// a savepoint: if it fails, its writes are undone and the others in the
+// batch still commit.
+type writeFunc func(ctx context.Context, tx *sql.Tx) error
+
+type writeOp struct {
+	ctx  context.Context
+	fn   writeFunc
+	done chan error
+}
+
+// writer is the group commit: requests queue up while the previous batch
+// syncs to disk, then all of them share one transaction and one fsync. A
+// 201 is answered only after the commit that holds the case returned.
+type writer struct {
+	db       *sql.DB
+	ops      chan writeOp
+	maxBatch int
+	stop     chan struct{}
+	wg       sync.WaitGroup
+
+	batchSize prometheus.Histogram
+	commitDur prometheus.Histogram
+}
+
+// ErrClosed answers writes that arrive after the store began to close.
+var ErrClosed = errors.New("store: closed")
+
+func newWriter(db *sql.DB, maxBatch int) *writer {
+	return &writer{
+		db:       db,
+		ops:      make(chan writeOp, 4096),
+		maxBatch: maxBatch,
+		stop:     make(chan struct{}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "yizhan_store_commit_batch_size",
+			Help:    "Write requests that shared one transaction (group commit).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+		}),
+		commitDur: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "yizhan_store_commit_seconds",
+			Help:    "Time to run and durably commit one batch of writes.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}),
+	}
+}
+
+func (w *writer) start() {
+	w.wg.Add(1)
+	go w.loop()
+}
+
+// close lets queued writes finish, then stops the loop.
+func (w *writer) close() {
+	close(w.stop)
+	w.wg.Wait()
+}
+
+// do queues fn and waits until its batch committed (or failed).
+func (w *writer) do(ctx context.Context, fn writeFunc) error {
+	op := writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case <-w.stop:
+		return ErrClosed
+	default:
+	}
+	select {
+	case w.ops <- op:
+	case <-w.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the write is waited for even if the client gives up:
+	// it may already be committed, and the caller must not report
+	// otherwise.
+	return <-op.done
+}
+
+func (w *writer) loop() {
+	defer w.wg.Done()
+	batch := make([]writeOp, 0, w.maxBatch)
+	for {
+		select {
+		case op := <-w.ops:
+			batch = append(batch[:0], op)
+		case <-w.stop:
+			w.drain()
+			return
+		}
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case op := <-w.ops:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// drain commits what was queued before close.
+func (w *writer) drain() {
+	for {
+		batch := make([]writeOp, 0, w.maxBatch)
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case op := <-w.ops:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		w.commit(batch)
+	}
+}
+
+func (w *writer) commit(batch []writeOp) {
+	start := time.Now()
+	w.batchSize.Observe(float64(len(batch)))
+	errs := make([]error, len(batch))
+	err := w.runBatch(batch, errs)
+	w.commitDur.Observe(time.Since(start).Seconds())
+	for i, op := range batch {
+		if err != nil {
+			op.done <- err
+			continue
+		}
+		op.done <- errs[i]
+	}
+}
+
+func (w *writer) runBatch(batch []writeOp, errs []error) error {
+	ctx := context.Background()
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	single := len(batch) == 1
+	for i, op := range batch {
+		if single {
+			errs[i] = op.fn(op.ctx, tx)
+			if errs[i] != nil {
+				_ = tx.Rollback()
+				return nil
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("store: savepoint: %w", err)
+		}
+		errs[i] = op.fn(op.ctx, tx)
+		if errs[i] != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("store: rollback to savepoint: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("store: release savepoint: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
