@@ -50,7 +50,7 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 	}
 	actor := u.Actor()
 	dir := s.directory()
-	env := casework.Env{Now: s.now(), Types: s.types}
+	env := s.env()
 	d, err := s.store.Act(r.Context(), id, dir.ScopeOf(actor), cmd, dir.Ref,
 		func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
 			return casework.Decide(c, cmd, actor, refs, env)

@@ -19,6 +19,22 @@ func viewCase(c casework.Case, role casework.Role) caseView {
 	if !role.SeesPhones() {
 		c.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
 	}
+	if c.DuplicateCandidates == nil {
+		c.DuplicateCandidates = []casework.Candidate{}
+	}
+	if c.Deadlines == nil {
+		c.Deadlines = []casework.Deadline{}
+	}
+	if c.Routing != nil {
+		rt := *c.Routing
+		if rt.CoUnitIDs == nil {
+			rt.CoUnitIDs = []int64{}
+		}
+		if rt.NotifyUnitIDs == nil {
+			rt.NotifyUnitIDs = []int64{}
+		}
+		c.Routing = &rt
+	}
 	allowed := casework.AllowedActions(c.Status)
 	if allowed == nil {
 		allowed = []casework.Action{}

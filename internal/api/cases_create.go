@@ -11,6 +11,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 )
 
@@ -62,9 +63,14 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
+	c, evs, err := s.route(c, ev, actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sum := sha256.Sum256(raw)
 	c, replayed, err := s.store.CreateCase(r.Context(), store.NewCase{
-		Case: c, Event: ev, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
+		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -75,6 +81,34 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
 	writeJSON(w, http.StatusCreated, viewCase(c, u.Role))
+}
+
+// route asks the routing rules where a new case goes and, when an
+// administrator's rule says so, dispatches it at once in the same write.
+func (s *Server) route(c casework.Case, ev casework.Event, actor casework.Actor) (casework.Case, []casework.Event, error) {
+	dir := s.directory()
+	c.Routing = s.routingFor(dir, c, actor.UnitID)
+	evs := []casework.Event{ev}
+	if !c.Routing.Dispatch || c.Routing.UnitID == nil {
+		return c, evs, nil
+	}
+	d, err := casework.Decide(c, casework.Command{Action: casework.ActionDispatch, Note: "路由规则“" + c.Routing.Rule + "”自动派单"},
+		casework.SystemActor, casework.Refs{Unit: dir.Ref(*c.Routing.UnitID)}, s.env())
+	if err != nil {
+		return c, nil, err
+	}
+	return d.Case, append(evs, d.Event), nil
+}
+
+// routingFor evaluates the routing rules for a case.
+func (s *Server) routingFor(dir *routing.Directory, c casework.Case, reporterUnit *int64) *casework.Routing {
+	rt := s.rules.Load().Route(dir, s.ents.Load(), c, reporterUnit, s.loc)
+	return &rt
+}
+
+// env is what the case engine needs to decide now.
+func (s *Server) env() casework.Env {
+	return casework.Env{Now: s.now(), Types: s.types, ReturnLimit: s.returns}
 }
 
 func (b createCaseBody) intake() (casework.Intake, error) {

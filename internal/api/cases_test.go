@@ -204,7 +204,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown case get", "GET", "/api/v1/cases/999999", "dispatcher", nil, 404, "case_not_found"},
 		{"satisfaction wrong type", "POST", actions, "dispatcher", `{"action": "close", "satisfaction": "很满意"}`, 400, "invalid_field"},
 		{"dispatch to unknown unit", "POST", actions, "dispatcher", `{"action": "dispatch", "unit_id": 4242}`, 400, "unknown_unit"},
-		{"dispatch without unit", "POST", actions, "dispatcher", `{"action": "dispatch"}`, 400, "unit_required"},
+		{"transfer without unit", "POST", actions, "dispatcher", `{"action": "transfer", "reason": "x"}`, 409, "action_not_allowed"},
 		{"unknown list filter", "GET", "/api/v1/cases?colour=red", "dispatcher", nil, 400, "unknown_parameter"},
 		{"bad status filter", "GET", "/api/v1/cases?status=lost", "dispatcher", nil, 400, "invalid_status"},
 		{"from after to", "GET", "/api/v1/cases?from=2026-11-28&to=2026-11-01", "dispatcher", nil, 400, "invalid_period"},

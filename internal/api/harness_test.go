@@ -185,3 +185,5 @@ func (z *zone) act(id int64, user string, body map[string]any) reply {
 	z.t.Helper()
 	return z.call("POST", fmt.Sprintf("/api/v1/cases/%d/actions", id), user, body)
 }
+
+func time_h(h int) time.Duration { return time.Duration(h) * time.Hour }

@@ -6,6 +6,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -29,6 +30,8 @@ type Deps struct {
 	Now func() time.Time
 	// Location is the zone's time zone, for dates without a zone.
 	Location *time.Location
+	// ReturnLimit is how many returns a case allows before 首接负责 (default 2).
+	ReturnLimit int
 }
 
 // Server holds the handlers and their dependencies.
@@ -40,6 +43,9 @@ type Server struct {
 	now        func() time.Time
 	loc        *time.Location
 	dir        atomic.Pointer[routing.Directory]
+	rules      atomic.Pointer[routing.RuleSet]
+	ents       atomic.Pointer[routing.EnterpriseIndex]
+	returns    int
 	metrics    *metrics
 	ready      atomic.Bool
 }
@@ -53,6 +59,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		log:        cmp.Or(d.Logger, slog.Default()),
 		now:        d.Now,
 		loc:        d.Location,
+		returns:    cmp.Or(d.ReturnLimit, casework.DefaultReturnLimit),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -71,13 +78,30 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 // SetReady marks whether the server accepts work; /healthz follows it.
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 
-// reloadDirectory reads the unit tree again after it changed.
+// reloadDirectory reads the unit tree, the enterprises and the routing
+// rules again after they changed (here or on another node).
 func (s *Server) reloadDirectory(ctx context.Context) error {
 	units, err := s.store.Units(ctx)
 	if err != nil {
 		return err
 	}
+	ents, err := s.store.Enterprises(ctx)
+	if err != nil {
+		return err
+	}
+	rules := routing.DefaultRules()
+	raw, err := s.store.Setting(ctx, routingRulesKey)
+	if err != nil {
+		return err
+	}
+	if raw != nil {
+		if rules, err = routing.ParseRules(raw); err != nil {
+			return fmt.Errorf("api: stored routing rules: %w", err)
+		}
+	}
 	s.dir.Store(routing.NewDirectory(units))
+	s.ents.Store(routing.NewEnterpriseIndex(ents))
+	s.rules.Store(&rules)
 	return nil
 }
 
@@ -115,9 +139,36 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/cases/{id}", s.auth(s.getCase))
 	mux.Handle("POST /api/v1/cases/{id}/actions", s.auth(s.actOnCase))
 
+	mux.Handle("GET /api/v1/cases/{id}/recommend", s.auth(s.recommend))
+
 	mux.Handle("POST /api/v1/units", s.auth(s.createUnit))
 	mux.Handle("GET /api/v1/units", s.auth(s.listUnits))
 	mux.Handle("GET /api/v1/units/{id}", s.auth(s.getUnit))
+	mux.Handle("PATCH /api/v1/units/{id}", s.auth(s.updateUnit))
+	mux.Handle("POST /api/v1/units/areas", s.auth(s.importAreas))
+
+	mux.Handle("POST /api/v1/people", s.auth(s.createPerson))
+	mux.Handle("GET /api/v1/people", s.auth(s.listPeople))
+	mux.Handle("GET /api/v1/people/export", s.auth(s.exportPeople))
+	mux.Handle("POST /api/v1/people/import", s.auth(s.importPeople))
+	mux.Handle("GET /api/v1/people/{id}", s.auth(s.getPerson))
+	mux.Handle("POST /api/v1/people/{id}/location", s.auth(s.setPersonLocation))
+
+	mux.Handle("POST /api/v1/enterprises", s.auth(s.createEnterprise))
+	mux.Handle("GET /api/v1/enterprises", s.auth(s.listEnterprises))
+	mux.Handle("GET /api/v1/enterprises/export", s.auth(s.exportEnterprises))
+	mux.Handle("POST /api/v1/enterprises/import", s.auth(s.importEnterprises))
+	mux.Handle("GET /api/v1/enterprises/{id}", s.auth(s.getEnterprise))
+
+	mux.Handle("POST /api/v1/roster/shifts", s.auth(s.createShifts))
+	mux.Handle("GET /api/v1/roster/shifts", s.auth(s.listShifts))
+	mux.Handle("DELETE /api/v1/roster/shifts/{id}", s.auth(s.deleteShift))
+	mux.Handle("GET /api/v1/roster/on-duty", s.auth(s.onDuty))
+	mux.Handle("GET /api/v1/roster/gaps", s.auth(s.rosterGaps))
+
+	mux.Handle("GET /api/v1/routing/rules", s.auth(s.getRules))
+	mux.Handle("PUT /api/v1/routing/rules", s.auth(s.putRules))
+	mux.Handle("POST /api/v1/routing/preview", s.auth(s.previewRouting))
 
 	mux.Handle("POST /api/v1/users", s.auth(s.createUser))
 	mux.Handle("GET /api/v1/users", s.auth(s.listUsers))

@@ -15,7 +15,8 @@ type Scope struct {
 }
 
 // Sees reports whether a case is visible in the scope: it is held by one of
-// the scope's units, was raised by one of them, or waits at the center.
+// the scope's units, was raised by one of them, names one of them as a
+// co-unit or told it as the micro-center of its grid, or waits at the center.
 func (s Scope) Sees(c *Case) bool {
 	if s.All {
 		return true
@@ -24,6 +25,9 @@ func (s Scope) Sees(c *Case) bool {
 		return true
 	}
 	if c.OriginUnitID != nil && s.Units[*c.OriginUnitID] {
+		return true
+	}
+	if c.Routing.Involves(s.Units) {
 		return true
 	}
 	return c.UnitID == nil && s.Center

@@ -37,6 +37,35 @@ type Deadline struct {
 	Breached bool       `json:"breached"`
 }
 
+// Routing is where routing rules say a case goes: the lead unit (主办),
+// co-units (协办), the rule that decided, whether it dispatched at once,
+// and the enterprise micro-centers told because the case lies in their grid.
+type Routing struct {
+	UnitID        *int64  `json:"unit_id"`
+	CoUnitIDs     []int64 `json:"co_unit_ids"`
+	Rule          string  `json:"rule"`
+	Dispatch      bool    `json:"dispatch"`
+	NotifyUnitIDs []int64 `json:"notify_unit_ids"`
+}
+
+// Involves reports whether a unit helps on the case or was told of it.
+func (r *Routing) Involves(units map[int64]bool) bool {
+	if r == nil {
+		return false
+	}
+	for _, id := range r.CoUnitIDs {
+		if units[id] {
+			return true
+		}
+	}
+	for _, id := range r.NotifyUnitIDs {
+		if units[id] {
+			return true
+		}
+	}
+	return false
+}
+
 // Case is the current state of a case: the projection of its event log.
 type Case struct {
 	ID                  int64       `json:"id"`
@@ -64,7 +93,12 @@ type Case struct {
 	Returns             int         `json:"returns"`
 	Repeats             int         `json:"repeats"`
 	Deadlines           []Deadline  `json:"deadlines"`
-	CreatedBy           int64       `json:"created_by"`
+	Routing             *Routing    `json:"routing"`
+	// FirstReceiver is true once the center named the lead unit under the
+	// first-receiver rule (首接负责) after too many returns: it may not
+	// hand the case back again.
+	FirstReceiver bool  `json:"first_receiver"`
+	CreatedBy     int64 `json:"created_by"`
 	// Version is the seq of the last event applied: the projection is
 	// written only if it still holds the version it was read at.
 	Version   int       `json:"version"`
@@ -132,6 +166,9 @@ func changes(before, after *Case) map[string]Change {
 	if before.Returns != after.Returns {
 		add("returns", before.Returns, after.Returns)
 	}
+	if before.FirstReceiver != after.FirstReceiver {
+		add("first_receiver", before.FirstReceiver, after.FirstReceiver)
+	}
 	if before.Repeats != after.Repeats {
 		add("repeats", before.Repeats, after.Repeats)
 	}
@@ -189,6 +226,13 @@ func (c Case) Clone() Case {
 	}
 	out.DuplicateCandidates = append([]Candidate(nil), c.DuplicateCandidates...)
 	out.Deadlines = append([]Deadline(nil), c.Deadlines...)
+	if c.Routing != nil {
+		r := *c.Routing
+		r.UnitID = cloneID(r.UnitID)
+		r.CoUnitIDs = append([]int64(nil), r.CoUnitIDs...)
+		r.NotifyUnitIDs = append([]int64(nil), r.NotifyUnitIDs...)
+		out.Routing = &r
+	}
 	return out
 }
 

@@ -29,13 +29,26 @@ type UnitRef struct {
 	ID   int64
 	Name string
 	Kind string
+	// Lineage holds the unit and its ancestors, nearest first: it tells a
+	// transfer down (下派) from one up (上报).
+	Lineage []int64
+}
+
+func (u *UnitRef) below(other *UnitRef) bool {
+	for _, id := range u.Lineage[1:] {
+		if id == other.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // Refs are the things a command names, loaded by the store in the same
 // transaction so that the decision sees them as they are.
 type Refs struct {
-	Unit *UnitRef // the unit named by Command.UnitID, nil if it does not exist
-	Into *Case    // the case named by Command.Into, nil if it does not exist or is invisible
+	Unit   *UnitRef // the unit named by Command.UnitID (or by the routing), nil if it does not exist
+	Holder *UnitRef // the unit that holds the case now, if any
+	Into   *Case    // the case named by Command.Into, nil if it does not exist or is invisible
 }
 
 // TypeChecker knows the classification scheme (the taxonomy).
@@ -48,6 +61,19 @@ type TypeChecker interface {
 type Env struct {
 	Now   time.Time
 	Types TypeChecker
+	// ReturnLimit is how many times a case may be handed back (退单)
+	// before the center must name a first-receiver unit; 0 means 2.
+	ReturnLimit int
+}
+
+// DefaultReturnLimit is the zone's rule: two returns, then 首接负责.
+const DefaultReturnLimit = 2
+
+func (e Env) returnLimit() int {
+	if e.ReturnLimit <= 0 {
+		return DefaultReturnLimit
+	}
+	return e.ReturnLimit
 }
 
 // Decision is what an action does: the new projection of the case and the
@@ -101,21 +127,14 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 	d := Decision{}
 
 	switch cmd.Action {
-	case ActionDispatch, ActionTransfer:
-		if err := needUnit(cmd, refs); err != nil {
+	case ActionDispatch:
+		if err := d.dispatch(c, &after, cmd, actor, refs, env, &ev); err != nil {
 			return d, err
 		}
-		if cmd.Action == ActionTransfer {
-			if ev.Reason == "" {
-				return d, Invalid("reason_required", "转办须填写原因")
-			}
-			if c.UnitID != nil && *c.UnitID == refs.Unit.ID {
-				return d, Invalid("same_unit", "工单已在“%s”，无需转办", refs.Unit.Name)
-			}
+	case ActionTransfer:
+		if err := transfer(c, &after, cmd, actor, refs, &ev); err != nil {
+			return d, err
 		}
-		after.UnitID = &refs.Unit.ID
-		ev.UnitID = &refs.Unit.ID
-		ev.Details = map[string]any{"unit_name": refs.Unit.Name}
 	case ActionAccept, ActionArrive, ActionTakeBack:
 	case ActionResolve:
 		if !cmd.Outcome.Valid() {
@@ -140,6 +159,10 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 		after.Outcome = nil
 		after.Satisfaction = nil
 	case ActionReturn:
+		if c.FirstReceiver || c.Returns >= env.returnLimit() {
+			return d, Conflict("return_limit",
+				"该工单已退单 %d 次，由中心指定的首接负责单位承办，不能再退单；如确需调整请由中心改派", c.Returns)
+		}
 		if ev.Reason == "" {
 			return d, Invalid("reason_required", "退单须填写原因")
 		}
@@ -184,6 +207,75 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 	d.Event = ev
 	return d, nil
 }
+
+// dispatch sends the case to a unit: the one named, or the routing's
+// suggestion when none is named. After too many returns, the unit the
+// center names becomes the first receiver (首接负责) and may not return it.
+func (d *Decision) dispatch(c Case, after *Case, cmd Command, actor Actor, refs Refs, env Env, ev *Event) error {
+	if cmd.UnitID == nil && (c.Routing == nil || c.Routing.UnitID == nil) {
+		return Invalid("unit_required", "请指定承办单位 unit_id（该工单没有路由建议可采纳）")
+	}
+	if refs.Unit == nil {
+		id := cmd.UnitID
+		if id == nil {
+			id = c.Routing.UnitID
+		}
+		return Invalid("unknown_unit", "承办单位 %d 不存在", *id)
+	}
+	after.UnitID = &refs.Unit.ID
+	ev.UnitID = &refs.Unit.ID
+	ev.Details = map[string]any{"unit_name": refs.Unit.Name}
+	if c.Routing != nil && c.Routing.UnitID != nil {
+		if *c.Routing.UnitID == refs.Unit.ID {
+			ev.Details["routing"] = "accepted"
+		} else {
+			ev.Details["routing"] = "overridden"
+			ev.Details["suggested_unit_id"] = *c.Routing.UnitID
+		}
+	}
+	if c.Returns >= env.returnLimit() {
+		after.FirstReceiver = true
+		ev.Details["first_receiver"] = true
+	}
+	return nil
+}
+
+// transfer passes the case on with a reason: down to a unit below the one
+// holding it (下派), up to one above it (上报), or across (转办). A
+// first-receiver unit may only pass it down; the center may always move it.
+func transfer(c Case, after *Case, cmd Command, actor Actor, refs Refs, ev *Event) error {
+	if err := needUnit(cmd, refs); err != nil {
+		return err
+	}
+	if ev.Reason == "" {
+		return Invalid("reason_required", "转办须填写原因")
+	}
+	if c.UnitID != nil && *c.UnitID == refs.Unit.ID {
+		return Invalid("same_unit", "工单已在“%s”，无需转办", refs.Unit.Name)
+	}
+	direction := "across"
+	if refs.Holder != nil {
+		switch {
+		case refs.Unit.below(refs.Holder):
+			direction = "down"
+		case refs.Holder.below(refs.Unit):
+			direction = "up"
+		}
+	}
+	if c.FirstReceiver && direction != "down" && actor.Role != RoleAdmin && actor.Role != RoleDispatcher {
+		return Conflict("first_receiver", "首接负责单位不能把工单转出，只能下派至下属单位；确需调整请由中心改派")
+	}
+	after.UnitID = &refs.Unit.ID
+	ev.UnitID = &refs.Unit.ID
+	ev.Details = map[string]any{"unit_name": refs.Unit.Name, "direction": direction, "direction_label": directionLabels[direction]}
+	if refs.Holder != nil {
+		ev.Details["from_unit_id"] = refs.Holder.ID
+		ev.Details["from_unit_name"] = refs.Holder.Name
+	}
+	return nil
+}
+
+var directionLabels = map[string]string{"down": "下派", "up": "上报", "across": "转办"}
 
 func (d *Decision) merge(c Case, after *Case, cmd Command, refs Refs, ev *Event) error {
 	if cmd.Into == nil {

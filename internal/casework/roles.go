@@ -42,7 +42,8 @@ type Actor struct {
 }
 
 // SystemActor signs what Yizhan does by itself (deadline warnings, automatic merges).
-var SystemActor = Actor{Username: "system", Name: "系统"}
+// It acts with an administrator's rights.
+var SystemActor = Actor{Username: "system", Name: "系统", Role: RoleAdmin}
 
 // SeesPhones reports whether the role needs reporters' full phone numbers to
 // do its work. Leaders read figures; enterprise and station accounts see

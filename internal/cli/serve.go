@@ -81,17 +81,30 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	}
 
 	srv, err := api.New(ctx, api.Deps{
-		Store:    st,
-		Logger:   log,
-		Registry: prometheus.NewRegistry(),
-		Location: loc,
+		Store:       st,
+		Logger:      log,
+		Registry:    prometheus.NewRegistry(),
+		Location:    loc,
+		ReturnLimit: cfg.ReturnLimit,
 	})
 	if err != nil {
 		closeStore()
 		return err
 	}
+	if cfg.RoutingFile != "" {
+		raw, err := os.ReadFile(cfg.RoutingFile)
+		if err == nil {
+			_, err = srv.SaveRules(ctx, raw)
+		}
+		if err != nil {
+			closeStore()
+			return fmt.Errorf("routing rules %s: %w", cfg.RoutingFile, err)
+		}
+		log.Info("routing rules installed", "file", cfg.RoutingFile)
+	}
 	bg, stopBG := context.WithCancel(context.Background())
 	go srv.RefreshDirectory(bg, 30*time.Second)
+	go srv.WatchRoster(bg, 6*time.Hour)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

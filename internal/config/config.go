@@ -24,6 +24,8 @@ type Serve struct {
 	Demo         bool   // --demo
 	SLAFile      string // --sla
 	TaxonomyFile string // --taxonomy
+	RoutingFile  string // --routing
+	ReturnLimit  int    // --return-limit
 	AdminToken   string // YIZHAN_ADMIN_TOKEN
 	LogFormat    string // --log-format: text or json
 	LogLevel     string // --log-level
@@ -53,6 +55,8 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	fs.BoolVar(&s.Demo, "demo", false, "on an empty database, load the demo zone")
 	fs.StringVar(&s.SLAFile, "sla", env("YIZHAN_SLA", ""), "YAML file of SLA policies replacing the built-in ones")
 	fs.StringVar(&s.TaxonomyFile, "taxonomy", env("YIZHAN_TAXONOMY", ""), "YAML taxonomy file replacing the built-in triage rules")
+	fs.StringVar(&s.RoutingFile, "routing", env("YIZHAN_ROUTING", ""), "YAML or JSON file of routing rules to install at start (replaces the stored ones)")
+	fs.IntVar(&s.ReturnLimit, "return-limit", 2, "returns (退单) a case allows before the center must name a first-receiver unit")
 	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")
@@ -74,6 +78,9 @@ func (s *Serve) Validate() error {
 	}
 	if _, err := s.Location(); err != nil {
 		return err
+	}
+	if s.ReturnLimit < 1 || s.ReturnLimit > 20 {
+		return fmt.Errorf("config: --return-limit must be between 1 and 20, got %d", s.ReturnLimit)
 	}
 	if s.AdminToken != "" && len(s.AdminToken) < 16 {
 		return fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must be at least 16 characters")

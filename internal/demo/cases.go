@@ -178,7 +178,10 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
-		c, _, err = z.st.CreateCase(ctx, store.NewCase{Case: c, Event: ev})
+		rt := z.rules.Route(z.dir, z.ents, c, actor.UnitID, z.loc)
+		rt.Dispatch = false // the stories say who dispatched what
+		c.Routing = &rt
+		c, _, err = z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}

@@ -82,6 +82,9 @@ func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now t
 	if err := z.directory(ctx, now); err != nil {
 		return false, err
 	}
+	if err := z.people(ctx, now); err != nil {
+		return false, err
+	}
 	if err := z.cases(ctx, now); err != nil {
 		return false, err
 	}
@@ -94,6 +97,8 @@ type zone struct {
 	units map[string]int64
 	users map[string]casework.Actor
 	dir   *routing.Directory
+	rules routing.RuleSet
+	ents  *routing.EnterpriseIndex
 }
 
 func (z *zone) directory(ctx context.Context, now time.Time) error {

@@ -1,6 +1,8 @@
 package routing
 
 import (
+	"sort"
+
 	"github.com/yizhan/yizhan/internal/casework"
 )
 
@@ -10,13 +12,19 @@ type Directory struct {
 	units    map[int64]Unit
 	children map[int64][]int64
 	roots    []int64
+	areas    []*area
+	byName   map[string][]int64
 }
 
 // NewDirectory indexes a list of units.
 func NewDirectory(units []Unit) *Directory {
-	d := &Directory{units: make(map[int64]Unit, len(units)), children: map[int64][]int64{}}
+	d := &Directory{units: make(map[int64]Unit, len(units)), children: map[int64][]int64{}, byName: map[string][]int64{}}
 	for _, u := range units {
 		d.units[u.ID] = u
+		d.byName[u.Name] = append(d.byName[u.Name], u.ID)
+		if a, ok := newArea(u); ok {
+			d.areas = append(d.areas, a)
+		}
 		if u.ParentID == nil {
 			d.roots = append(d.roots, u.ID)
 		} else {
@@ -70,7 +78,11 @@ func (d *Directory) Ref(id int64) *casework.UnitRef {
 	if !ok {
 		return nil
 	}
-	return &casework.UnitRef{ID: u.ID, Name: u.Name, Kind: string(u.Kind)}
+	ref := &casework.UnitRef{ID: u.ID, Name: u.Name, Kind: string(u.Kind)}
+	for _, a := range d.lineage(id) {
+		ref.Lineage = append(ref.Lineage, a.ID)
+	}
+	return ref
 }
 
 // ScopeOf answers what an account may see: everything when it has no unit,
@@ -83,4 +95,80 @@ func (d *Directory) ScopeOf(a casework.Actor) casework.Scope {
 	units := d.Subtree(*a.UnitID)
 	u, ok := d.units[*a.UnitID]
 	return casework.Scope{Units: units, Center: ok && u.Kind == KindCenter}
+}
+
+// UnitByName answers the unit of that name; a name used by several units
+// (under different parents) is ambiguous and answers false.
+func (d *Directory) UnitByName(name string) (Unit, bool) {
+	ids := d.byName[name]
+	if len(ids) != 1 {
+		return Unit{}, false
+	}
+	return d.units[ids[0]], true
+}
+
+// Units answers every unit, by id.
+func (d *Directory) Units() []Unit {
+	out := make([]Unit, 0, len(d.units))
+	for _, u := range d.units {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// OfKind answers the units of a kind, by id.
+func (d *Directory) OfKind(k Kind) []Unit {
+	var out []Unit
+	for _, u := range d.Units() {
+		if u.Kind == k {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// lineage answers a unit and its ancestors, nearest first. The bound on
+// steps keeps a corrupt tree with a cycle from hanging a request.
+func (d *Directory) lineage(id int64) []Unit {
+	var out []Unit
+	for range len(d.units) + 1 {
+		u, ok := d.units[id]
+		if !ok {
+			break
+		}
+		out = append(out, u)
+		if u.ParentID == nil {
+			break
+		}
+		id = *u.ParentID
+	}
+	return out
+}
+
+// IsAncestor reports whether a is b or lies above b in the tree.
+func (d *Directory) IsAncestor(a, b int64) bool {
+	for _, u := range d.lineage(b) {
+		if u.ID == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Center answers the command center a unit reports to: its nearest
+// ancestor of kind center, else the zone's first center.
+func (d *Directory) Center(from *int64) (Unit, bool) {
+	if from != nil {
+		for _, u := range d.lineage(*from) {
+			if u.Kind == KindCenter {
+				return u, true
+			}
+		}
+	}
+	cs := d.OfKind(KindCenter)
+	if len(cs) == 0 {
+		return Unit{}, false
+	}
+	return cs[0], true
 }

@@ -11,10 +11,11 @@ import (
 	"github.com/yizhan/yizhan/internal/casework"
 )
 
-// NewCase is a case to store with its first event.
+// NewCase is a case to store with its first events: the receipt, and a
+// dispatch when a routing rule sent it out at once.
 type NewCase struct {
-	Case  casework.Case
-	Event casework.Event
+	Case   casework.Case
+	Events []casework.Event
 	// IdempotencyKey, when set, makes a retried request answer the case
 	// made the first time. RequestHash tells a retry from a different
 	// request that reuses the key.
@@ -51,7 +52,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, re
 				return fmt.Errorf("store: idempotency lookup: %w", err)
 			}
 		}
-		created, err := s.insertCase(ctx, tx, nc.Case, nc.Event)
+		created, err := s.insertCase(ctx, tx, nc.Case, nc.Events)
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, re
 
 // insertCase numbers the case, writes it and its first event, and updates
 // the projections.
-func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, ev casework.Event) (casework.Case, error) {
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs []casework.Event) (casework.Case, error) {
 	day := c.CreatedAt.In(s.loc)
 	var seq int64
 	if err := tx.QueryRowContext(ctx, s.query("next_case_number"), string(c.Line), day.Format("20060102")).Scan(&seq); err != nil {
@@ -93,9 +94,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, ev 
 	if err != nil {
 		return c, fmt.Errorf("store: insert case: %w", err)
 	}
-	ev.CaseID = c.ID
-	if err := s.insertEvent(ctx, tx, ev); err != nil {
-		return c, err
+	for _, ev := range evs {
+		ev.CaseID = c.ID
+		if err := s.insertEvent(ctx, tx, ev); err != nil {
+			return c, err
+		}
 	}
 	if err := s.project(ctx, tx, nil, &c); err != nil {
 		return c, err
@@ -122,8 +125,14 @@ func (s *Store) Act(ctx context.Context, id int64, scope casework.Scope, cmd cas
 			return fmt.Errorf("store: load case %d: %w", id, err)
 		}
 		var refs casework.Refs
-		if cmd.UnitID != nil {
+		switch {
+		case cmd.UnitID != nil:
 			refs.Unit = refUnit(*cmd.UnitID)
+		case cmd.Action == casework.ActionDispatch && c.Routing != nil && c.Routing.UnitID != nil:
+			refs.Unit = refUnit(*c.Routing.UnitID)
+		}
+		if c.UnitID != nil {
+			refs.Holder = refUnit(*c.UnitID)
 		}
 		if cmd.Into != nil {
 			into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *cmd.Into))
@@ -179,6 +188,11 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before *casework.
 // project keeps the derived tables in step with a case's change, in the
 // transaction that wrote the event. before is nil for a new case.
 func (s *Store) project(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
+	if before == nil && after.Routing != nil {
+		if err := s.insertCaseUnits(ctx, tx, after); err != nil {
+			return err
+		}
+	}
 	if before != nil && before.Status == after.Status && before.Line == after.Line {
 		return nil
 	}
@@ -281,14 +295,38 @@ func (s *Store) StatusCounts(ctx context.Context) ([]StatusCount, error) {
 	return out, rows.Err()
 }
 
-// extra is what a case row keeps as JSON: lists shown with the case and
+// insertCaseUnits records the co-units and told micro-centers of a new
+// case, so that lists by unit find it without reading every case.
+func (s *Store) insertCaseUnits(ctx context.Context, tx *sql.Tx, c *casework.Case) error {
+	seen := map[int64]bool{}
+	add := func(ids []int64, role string) error {
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if _, err := tx.ExecContext(ctx, s.query("insert_case_unit"), c.ID, id, role); err != nil {
+				return fmt.Errorf("store: case units: %w", err)
+			}
+		}
+		return nil
+	}
+	if err := add(c.Routing.CoUnitIDs, "co"); err != nil {
+		return err
+	}
+	return add(c.Routing.NotifyUnitIDs, "notify")
+}
+
+// extra is what a case row keeps as JSON: what is shown with the case and
 // never queried on.
 type extra struct {
 	DuplicateCandidates []casework.Candidate `json:"duplicate_candidates,omitempty"`
+	Routing             *casework.Routing    `json:"routing,omitempty"`
+	FirstReceiver       bool                 `json:"first_receiver,omitempty"`
 }
 
 func caseExtra(c casework.Case) (string, error) {
-	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates})
+	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates, Routing: c.Routing, FirstReceiver: c.FirstReceiver})
 	if err != nil {
 		return "", fmt.Errorf("store: encode case extra: %w", err)
 	}
@@ -331,7 +369,7 @@ func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 	if err := json.Unmarshal([]byte(extraJSON), &x); err != nil {
 		return c, fmt.Errorf("store: decode case extra: %w", err)
 	}
-	c.DuplicateCandidates = x.DuplicateCandidates
+	c.DuplicateCandidates, c.Routing, c.FirstReceiver = x.DuplicateCandidates, x.Routing, x.FirstReceiver
 	if c.DuplicateCandidates == nil {
 		c.DuplicateCandidates = []casework.Candidate{}
 	}

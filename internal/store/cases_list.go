@@ -50,8 +50,9 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		in := placeholders(len(ids))
 		conds := []string{}
 		if len(ids) > 0 {
-			conds = append(conds, "unit_id IN ("+in+")", "origin_unit_id IN ("+in+")")
-			for range 2 {
+			conds = append(conds, "unit_id IN ("+in+")", "origin_unit_id IN ("+in+")",
+				"id IN (SELECT case_id FROM case_units WHERE unit_id IN ("+in+"))")
+			for range 3 {
 				for _, id := range ids {
 					args = append(args, id)
 				}

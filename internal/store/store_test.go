@@ -61,7 +61,7 @@ func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _, err = st.CreateCase(context.Background(), store.NewCase{Case: c, Event: ev})
+	c, _, err = st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +105,15 @@ func testIdempotency(t *testing.T, st *store.Store) {
 	in := casework.Intake{Channel: "110", Text: "重试的请求"}
 	_ = in.Validate(admin)
 	c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
-	first, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "h1"})
+	first, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
 	if err != nil || replayed {
 		t.Fatalf("first: %v %v", err, replayed)
 	}
-	again, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "h1"})
+	again, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
 	if err != nil || !replayed || again.ID != first.ID {
 		t.Fatalf("replay: %v %v %d/%d", err, replayed, again.ID, first.ID)
 	}
-	_, _, err = st.CreateCase(ctx, store.NewCase{Case: c, Event: ev, IdempotencyKey: "k1", RequestHash: "other"})
+	_, _, err = st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "other"})
 	if !errors.Is(err, store.ErrIdempotencyMismatch) {
 		t.Fatalf("mismatch: %v", err)
 	}
@@ -259,7 +259,7 @@ func testConcurrentCreates(t *testing.T, st *store.Store) {
 			in := casework.Intake{Channel: "110", Text: fmt.Sprintf("并发报警 %d", i)}
 			_ = in.Validate(admin)
 			c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
-			got, _, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Event: ev, IdempotencyKey: fmt.Sprintf("k%d", i%150), RequestHash: fmt.Sprintf("h%d", i%150)})
+			got, _, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: fmt.Sprintf("k%d", i%150), RequestHash: fmt.Sprintf("h%d", i%150)})
 			if err != nil {
 				errs <- err
 				return
