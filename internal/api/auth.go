@@ -24,6 +24,10 @@ func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
 	passwordChange := len(opts) > 0 && opts[0] == allowPasswordChange
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearer(r)
+		if !ok && r.URL.Path == "/api/v1/events/stream" {
+			token = r.URL.Query().Get("access_token")
+			ok = token != ""
+		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "缺少访问令牌：请在 Authorization 头中提供 Bearer token")

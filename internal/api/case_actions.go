@@ -7,6 +7,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 type actionBody struct {
@@ -51,13 +52,19 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 	actor := u.Actor()
 	dir := s.directory()
 	env := s.env()
-	d, err := s.store.Act(r.Context(), id, dir.ScopeOf(actor), cmd, dir.Ref,
-		func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
+	d, err := s.store.Act(r.Context(), store.ActRequest{
+		CaseID: id, Scope: dir.ScopeOf(actor), Command: cmd, Unit: dir.Ref, Now: env.Now,
+		Decide: func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
 			return casework.Decide(c, cmd, actor, refs, env)
-		})
+		},
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	s.Publish(r.Context(), d.Case, []casework.Event{d.Event})
+	if d.Master != nil {
+		s.Publish(r.Context(), *d.Master, []casework.Event{*d.MasterEvent})
 	}
 	writeJSON(w, http.StatusOK, actionAnswer{caseView: viewCase(d.Case, u.Role), Event: d.Event})
 }

@@ -78,6 +78,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	}
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
+	} else {
+		s.Publish(r.Context(), c, evs)
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
 	writeJSON(w, http.StatusCreated, viewCase(c, u.Role))
@@ -108,7 +110,7 @@ func (s *Server) routingFor(dir *routing.Directory, c casework.Case, reporterUni
 
 // env is what the case engine needs to decide now.
 func (s *Server) env() casework.Env {
-	return casework.Env{Now: s.now(), Types: s.types, ReturnLimit: s.returns}
+	return casework.Env{Now: s.now(), Types: s.types, ReturnLimit: s.returns, Clocks: s.store.Clocks()}
 }
 
 func (b createCaseBody) intake() (casework.Intake, error) {

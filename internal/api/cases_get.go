@@ -39,6 +39,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, err)
 		return
 	}
+	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 	v := viewCase(c, u.Role)
 	v.Events = viewEvents(evs, u.Role)
 	writeJSON(w, http.StatusOK, v)

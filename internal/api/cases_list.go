@@ -36,6 +36,10 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u account.Use
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.store.WithDeadlines(r.Context(), page.Items, s.now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := caseList{Items: make([]caseView, len(page.Items)), NextCursor: page.NextCursor}
 	for i, c := range page.Items {
 		out.Items[i] = viewCase(c, u.Role)

@@ -15,6 +15,7 @@ import (
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
@@ -86,7 +87,7 @@ func newZone(t testing.TB) *zone {
 		z.tokens[u.name] = tok
 	}
 	s, err := api.New(ctx, api.Deps{Store: st, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
-		Now: func() time.Time { return z.now }})
+		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}})
 	if err != nil {
 		t.Fatal(err)
 	}

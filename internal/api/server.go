@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 )
@@ -32,6 +33,9 @@ type Deps struct {
 	Location *time.Location
 	// ReturnLimit is how many returns a case allows before 首接负责 (default 2).
 	ReturnLimit int
+	// Hub fans events out to live consoles; Webhooks to subscribed systems.
+	Hub      *notify.Hub
+	Webhooks *notify.Webhooks
 }
 
 // Server holds the handlers and their dependencies.
@@ -46,6 +50,8 @@ type Server struct {
 	rules      atomic.Pointer[routing.RuleSet]
 	ents       atomic.Pointer[routing.EnterpriseIndex]
 	returns    int
+	hub        *notify.Hub
+	webhooks   *notify.Webhooks
 	metrics    *metrics
 	ready      atomic.Bool
 }
@@ -60,6 +66,11 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		now:        d.Now,
 		loc:        d.Location,
 		returns:    cmp.Or(d.ReturnLimit, casework.DefaultReturnLimit),
+		hub:        d.Hub,
+		webhooks:   d.Webhooks,
+	}
+	if s.hub == nil {
+		s.hub = notify.NewHub()
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -87,6 +98,9 @@ func (s *Server) reloadDirectory(ctx context.Context) error {
 	}
 	ents, err := s.store.Enterprises(ctx)
 	if err != nil {
+		return err
+	}
+	if err := s.reloadCalendar(ctx); err != nil {
 		return err
 	}
 	rules := routing.DefaultRules()
@@ -174,6 +188,17 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/users", s.auth(s.listUsers))
 	mux.Handle("POST /api/v1/users/{id}/tokens", s.auth(s.createToken))
 
+	mux.Handle("GET /api/v1/events/stream", s.auth(s.stream))
+	mux.Handle("POST /api/v1/webhooks", s.auth(s.createWebhook))
+	mux.Handle("GET /api/v1/webhooks", s.auth(s.listWebhooks))
+	mux.Handle("DELETE /api/v1/webhooks/{id}", s.auth(s.deleteWebhook))
+	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.auth(s.listDeliveries))
+
+	mux.Handle("GET /api/v1/calendar/workdays", s.auth(s.workdays))
+	mux.Handle("GET /api/v1/calendar", s.auth(s.calendarDays))
+	mux.Handle("PUT /api/v1/calendar/overrides", s.auth(s.putOverrides))
+	mux.Handle("GET /api/v1/sla/policies", s.auth(s.slaPolicies))
+
 	mux.HandleFunc("/api/", s.notFound)
 	return s.recoverPanics(s.metrics.instrument(mux))
 }
@@ -209,4 +234,15 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Publish tells live consoles and subscribed systems about new events of
+// a case. The scheduler publishes through it too.
+func (s *Server) Publish(ctx context.Context, c casework.Case, evs []casework.Event) {
+	s.hub.Publish(c, evs...)
+	if s.webhooks != nil {
+		if err := s.webhooks.Enqueue(ctx, c, evs); err != nil {
+			s.log.Warn("enqueue webhooks", "case", c.ID, "err", err)
+		}
+	}
 }

@@ -60,13 +60,16 @@ func Authorize(a Actor, act Action) error {
 	case RoleAdmin, RoleDispatcher:
 		return nil
 	case RoleLeader:
-		if act == ActionSupervise || act == ActionNote || act == ActionEscalate {
+		if act == ActionSupervise || act == ActionNote || act == ActionEscalate || act == ActionApproveExt || act == ActionRefuseExt {
 			return nil
 		}
-		return Forbidden("forbidden", "领导账号只能督办、批注或升级，不能执行“%s”", act.Label())
+		return Forbidden("forbidden", "领导账号只能督办、批注、升级或审批延期，不能执行“%s”", act.Label())
 	}
 	if act == ActionSupervise {
 		return Forbidden("forbidden", "只有领导或指挥中心可以督办")
+	}
+	if act == ActionApproveExt || act == ActionRefuseExt {
+		return Forbidden("forbidden", "延期申请由领导或指挥中心审批")
 	}
 	if centerActions[act] {
 		return Forbidden("forbidden", "“%s”由指挥中心执行，%s账号无此权限", act.Label(), a.Role.Label())

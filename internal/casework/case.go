@@ -2,6 +2,8 @@ package casework
 
 import (
 	"time"
+
+	"github.com/yizhan/yizhan/internal/sla"
 )
 
 // Reporter is the person who reported the case.
@@ -29,13 +31,9 @@ type Candidate struct {
 	Reason string  `json:"reason"`
 }
 
-// Deadline is one clock of a case as the contract shows it.
-type Deadline struct {
-	Stage    string     `json:"stage"`
-	DueAt    time.Time  `json:"due_at"`
-	MetAt    *time.Time `json:"met_at"`
-	Breached bool       `json:"breached"`
-}
+// Deadline is one clock of a case: the contract's stage, due_at, met_at
+// and breached, and the clock's state (pending, warning, paused…).
+type Deadline = sla.Deadline
 
 // Routing is where routing rules say a case goes: the lead unit (主办),
 // co-units (协办), the rule that decided, whether it dispatched at once,
@@ -97,8 +95,11 @@ type Case struct {
 	// FirstReceiver is true once the center named the lead unit under the
 	// first-receiver rule (首接负责) after too many returns: it may not
 	// hand the case back again.
-	FirstReceiver bool  `json:"first_receiver"`
-	CreatedBy     int64 `json:"created_by"`
+	FirstReceiver bool `json:"first_receiver"`
+	// Paused is true while the case's clocks are stopped (挂起), for
+	// instance while waiting for the reporter.
+	Paused    bool  `json:"paused"`
+	CreatedBy int64 `json:"created_by"`
 	// Version is the seq of the last event applied: the projection is
 	// written only if it still holds the version it was read at.
 	Version   int       `json:"version"`
@@ -168,6 +169,9 @@ func changes(before, after *Case) map[string]Change {
 	}
 	if before.FirstReceiver != after.FirstReceiver {
 		add("first_receiver", before.FirstReceiver, after.FirstReceiver)
+	}
+	if before.Paused != after.Paused {
+		add("paused", before.Paused, after.Paused)
 	}
 	if before.Repeats != after.Repeats {
 		add("repeats", before.Repeats, after.Repeats)

@@ -64,6 +64,16 @@ type Env struct {
 	// ReturnLimit is how many times a case may be handed back (退单)
 	// before the center must name a first-receiver unit; 0 means 2.
 	ReturnLimit int
+	// Clocks checks extension requests against the case's SLA; nil
+	// accepts any well-formed request.
+	Clocks ClockRules
+}
+
+// ClockRules knows the SLA of cases.
+type ClockRules interface {
+	// CheckExtension says whether an extension (延期) of a stage may be
+	// asked for.
+	CheckExtension(c Case, stage string, until time.Time, reason string, now time.Time) error
 }
 
 // DefaultReturnLimit is the zone's rule: two returns, then 首接负责.
@@ -195,9 +205,31 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 			return d, Invalid("note_required", "备注内容不能为空")
 		}
 	case ActionExtend:
-		if err := checkExtend(cmd, env, &ev); err != nil {
+		if err := checkExtend(c, cmd, env, &ev); err != nil {
 			return d, err
 		}
+	case ActionPause:
+		if c.Paused {
+			return d, Conflict("already_paused", "工单时限已挂起")
+		}
+		if ev.Reason == "" {
+			return d, Invalid("reason_required", "挂起须填写原因（如：等待当事人到场）")
+		}
+		after.Paused = true
+	case ActionResume:
+		if !c.Paused {
+			return d, Conflict("not_paused", "工单时限没有挂起")
+		}
+		after.Paused = false
+	case ActionApproveExt, ActionRefuseExt:
+		stage, err := pendingExtension(c, cmd.Stage)
+		if err != nil {
+			return d, err
+		}
+		if cmd.Action == ActionRefuseExt && ev.Reason == "" {
+			return d, Invalid("reason_required", "驳回延期须填写理由")
+		}
+		ev.Details = map[string]any{"stage": stage}
 	}
 
 	after.Version = ev.Seq
@@ -361,7 +393,7 @@ func CheckClassification(types TypeChecker, category, typ string) (string, error
 	return cat, nil
 }
 
-func checkExtend(cmd Command, env Env, ev *Event) error {
+func checkExtend(c Case, cmd Command, env Env, ev *Event) error {
 	if strings.TrimSpace(cmd.Stage) == "" {
 		return Invalid("stage_required", "延期须指明环节 stage")
 	}
@@ -374,8 +406,36 @@ func checkExtend(cmd Command, env Env, ev *Event) error {
 	if ev.Reason == "" {
 		return Invalid("reason_required", "延期须填写理由")
 	}
+	if env.Clocks != nil {
+		if err := env.Clocks.CheckExtension(c, cmd.Stage, *cmd.Until, ev.Reason, env.Now); err != nil {
+			return err
+		}
+	}
 	ev.Details = map[string]any{"stage": cmd.Stage, "until": cmd.Until.Format(time.RFC3339)}
 	return nil
+}
+
+// pendingExtension answers the stage whose extension request awaits a
+// decision: the one named, or the only one pending.
+func pendingExtension(c Case, stage string) (string, error) {
+	var pending []string
+	for _, d := range c.Deadlines {
+		if d.ExtensionPending {
+			pending = append(pending, d.Stage)
+		}
+	}
+	if stage == "" && len(pending) == 1 {
+		return pending[0], nil
+	}
+	for _, p := range pending {
+		if p == stage {
+			return stage, nil
+		}
+	}
+	if stage == "" && len(pending) > 1 {
+		return "", Invalid("stage_required", "有多个环节在申请延期，请指明 stage")
+	}
+	return "", Conflict("no_pending_extension", "该环节没有待审批的延期申请")
 }
 
 func needUnit(cmd Command, refs Refs) error {

@@ -269,3 +269,62 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version: %d %q", code, out.String())
 	}
 }
+
+// TestSLAFileWithSecondScaleTargets: with a policy file in seconds, the
+// running server records the breach on the timeline about a second after
+// it falls due.
+func TestSLAFileWithSecondScaleTargets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	policy := dir + "/sla.yaml"
+	if err := os.WriteFile(policy, []byte("policies:\n  - name: fast\n    match: {line: incident}\n    stages:\n      - {stage: dispatch, stop: dispatched, target: 2s}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, []string{"YIZHAN_ADMIN_TOKEN=" + testToken}, "--data", dir, "--sla", policy)
+	code, c, _ := s.post(testToken, "/api/v1/cases", `{"text":"两车刮擦"}`)
+	if code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	created, _ := time.Parse(time.RFC3339, c["created_at"].(string))
+	due := created.Add(2 * time.Second)
+	deadline := time.Now().Add(6 * time.Second)
+	for time.Now().Before(deadline) {
+		_, got := s.get(testToken, fmt.Sprintf("/api/v1/cases/%v", c["id"]))
+		for _, e := range got["events"].([]any) {
+			ev := e.(map[string]any)
+			if ev["action"] == "deadline_breach" {
+				at, _ := time.Parse(time.RFC3339Nano, ev["at"].(string))
+				if late := at.Sub(due); late > 1500*time.Millisecond {
+					t.Fatalf("breach recorded %v after it fell due", late)
+				}
+				ds := got["deadlines"].([]any)
+				if ds[0].(map[string]any)["breached"] != true {
+					t.Fatalf("deadlines %v", ds)
+				}
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no breach on the timeline after 6s")
+}
+
+// TestInvalidSLAFileStopsStart: a bad policy file stops the server with a
+// message that names the line.
+func TestInvalidSLAFileStopsStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	policy := dir + "/sla.yaml"
+	if err := os.WriteFile(policy, []byte("policies:\n  - name: x\n    stages:\n      - {stage: a, stop: finished, target: 1m}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := Execute(context.Background(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--sla", policy}, nil, &out, &out)
+	if code == 0 || !strings.Contains(out.String(), "line 4") || !strings.Contains(out.String(), "finished") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	code = Execute(context.Background(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--sla", dir + "/missing.yaml"}, nil, &out, &out)
+	if code == 0 {
+		t.Fatal("a missing policy file must stop the start")
+	}
+}

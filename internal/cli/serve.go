@@ -16,8 +16,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/yizhan/yizhan/internal/api"
+	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/config"
 	"github.com/yizhan/yizhan/internal/demo"
+	"github.com/yizhan/yizhan/internal/notify"
+	"github.com/yizhan/yizhan/internal/sla"
+	"github.com/yizhan/yizhan/internal/sla/scheduler"
 	"github.com/yizhan/yizhan/internal/store"
 )
 
@@ -43,6 +47,22 @@ func openStore(ctx context.Context, s config.Store, log *slog.Logger, loc *time.
 	return store.Open(ctx, store.Options{DataDir: s.DataDir, URL: s.DBURL, Logger: log, Location: loc})
 }
 
+// loadClocks reads the SLA policy file, or takes the built-in policies.
+// A file that cannot be read or parsed stops the start, naming the line.
+func loadClocks(file string) (*casework.Clocks, error) {
+	policies := sla.DefaultPolicies()
+	if file != "" {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--sla: %w", err)
+		}
+		if policies, err = sla.ParsePolicies(raw); err != nil {
+			return nil, fmt.Errorf("--sla %s: %w", file, err)
+		}
+	}
+	return &casework.Clocks{Policies: policies, Calendar: sla.DefaultCalendar()}, nil
+}
+
 // serve wires everything, serves until SIGTERM or SIGINT, then stops
 // accepting, lets in-flight requests finish, flushes the store and returns.
 func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]byte) (int, error) }) error {
@@ -56,7 +76,11 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	defer stop()
 
 	started := time.Now()
-	st, err := openStore(ctx, cfg.Store, log, loc)
+	clocks, err := loadClocks(cfg.SLAFile)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, URL: cfg.DBURL, Logger: log, Location: loc, Clocks: clocks})
 	if err != nil {
 		return err
 	}
@@ -80,12 +104,16 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 		}
 	}
 
+	reg := prometheus.NewRegistry()
+	hooks := &notify.Webhooks{Outbox: st, Log: log}
 	srv, err := api.New(ctx, api.Deps{
 		Store:       st,
 		Logger:      log,
-		Registry:    prometheus.NewRegistry(),
+		Registry:    reg,
 		Location:    loc,
 		ReturnLimit: cfg.ReturnLimit,
+		Hub:         notify.NewHub(),
+		Webhooks:    hooks,
 	})
 	if err != nil {
 		closeStore()
@@ -105,6 +133,10 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	bg, stopBG := context.WithCancel(context.Background())
 	go srv.RefreshDirectory(bg, 30*time.Second)
 	go srv.WatchRoster(bg, 6*time.Hour)
+	sched := &scheduler.Scheduler{Store: st, Publish: srv, SMS: notify.LogSMS{Log: log}, Log: log}
+	reg.MustRegister(sched.Collectors()...)
+	sched.Start(bg)
+	hooks.Start(bg)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -136,6 +168,8 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	if serr := httpSrv.Shutdown(shutdownCtx); serr != nil {
 		log.Warn("shutdown", "err", serr)
 	}
+	sched.Stop()
+	hooks.Stop()
 	stopBG()
 	closeStore()
 	log.Info("stopped")

@@ -213,9 +213,9 @@ func (z *zone) act(ctx context.Context, id int64, st step, at time.Time, ids []i
 		cmd.Into = &ids[st.into]
 	}
 	env := casework.Env{Now: at, Types: casework.ContractTypes{}}
-	_, err := z.st.Act(ctx, id, casework.Scope{All: true}, cmd, z.dir.Ref,
-		func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
+	_, err := z.st.Act(ctx, store.ActRequest{CaseID: id, Scope: casework.Scope{All: true}, Command: cmd, Unit: z.dir.Ref, Now: at,
+		Decide: func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
 			return casework.Decide(c, cmd, actor, refs, env)
-		})
+		}})
 	return err
 }

@@ -94,11 +94,14 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 	if err != nil {
 		return c, fmt.Errorf("store: insert case: %w", err)
 	}
-	for _, ev := range evs {
-		ev.CaseID = c.ID
-		if err := s.insertEvent(ctx, tx, ev); err != nil {
+	for i := range evs {
+		evs[i].CaseID = c.ID
+		if err := s.insertEvent(ctx, tx, evs[i]); err != nil {
 			return c, err
 		}
+	}
+	if err := s.scheduleClock(ctx, tx, &c, evs, c.UpdatedAt); err != nil {
+		return c, err
 	}
 	if err := s.project(ctx, tx, nil, &c); err != nil {
 		return c, err
@@ -110,60 +113,94 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 // transaction, with the units and cases the command names.
 type ActFunc func(c casework.Case, refs casework.Refs) (casework.Decision, error)
 
-// Act loads a case visible in scope, lets decide say what the action does,
-// and writes the event and the projections in one durable transaction.
-// A refusal writes nothing.
-func (s *Store) Act(ctx context.Context, id int64, scope casework.Scope, cmd casework.Command,
-	refUnit func(int64) *casework.UnitRef, decide ActFunc) (casework.Decision, error) {
+// ActRequest is an action to take on a case.
+type ActRequest struct {
+	CaseID  int64
+	Scope   casework.Scope
+	Command casework.Command
+	// Unit answers what the engine needs to know of a unit, nil if unknown.
+	Unit func(int64) *casework.UnitRef
+	// Now is the time of the action: deadlines are computed as of it.
+	Now    time.Time
+	Decide ActFunc
+}
+
+// Act loads a case visible in scope with its deadlines, lets Decide say
+// what the action does, and writes the event and the projections in one
+// durable transaction. A refusal writes nothing.
+func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, error) {
 	var d casework.Decision
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		c, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !scope.Sees(&c) {
+		c, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), req.CaseID))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !req.Scope.Sees(&c) {
 			return casework.ErrCaseNotFound
 		}
 		if err != nil {
-			return fmt.Errorf("store: load case %d: %w", id, err)
+			return fmt.Errorf("store: load case %d: %w", req.CaseID, err)
 		}
-		var refs casework.Refs
-		switch {
-		case cmd.UnitID != nil:
-			refs.Unit = refUnit(*cmd.UnitID)
-		case cmd.Action == casework.ActionDispatch && c.Routing != nil && c.Routing.UnitID != nil:
-			refs.Unit = refUnit(*c.Routing.UnitID)
-		}
-		if c.UnitID != nil {
-			refs.Holder = refUnit(*c.UnitID)
-		}
-		if cmd.Into != nil {
-			into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *cmd.Into))
-			switch {
-			case err == nil && scope.Sees(&into):
-				refs.Into = &into
-			case err != nil && !errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("store: load case %d: %w", *cmd.Into, err)
-			}
-		}
-		d, err = decide(c, refs)
+		evs, err := s.events(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
-		if err := s.applyDecision(ctx, tx, &c, d.Case, d.Event); err != nil {
+		c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, req.Now)
+		refs, err := s.refs(ctx, tx, c, req)
+		if err != nil {
+			return err
+		}
+		d, err = req.Decide(c, refs)
+		if err != nil {
+			return err
+		}
+		if err := s.applyDecision(ctx, tx, &c, &d.Case, append(evs, d.Event)); err != nil {
 			return err
 		}
 		if d.Master != nil {
-			return s.applyDecision(ctx, tx, refs.Into, *d.Master, *d.MasterEvent)
+			mevs, err := s.events(ctx, tx, refs.Into.ID)
+			if err != nil {
+				return err
+			}
+			return s.applyDecision(ctx, tx, refs.Into, d.Master, append(mevs, *d.MasterEvent))
 		}
 		return nil
 	})
 	return d, err
 }
 
+// refs loads what a command names.
+func (s *Store) refs(ctx context.Context, tx *sql.Tx, c casework.Case, req ActRequest) (casework.Refs, error) {
+	var refs casework.Refs
+	cmd := req.Command
+	switch {
+	case cmd.UnitID != nil:
+		refs.Unit = req.Unit(*cmd.UnitID)
+	case cmd.Action == casework.ActionDispatch && c.Routing != nil && c.Routing.UnitID != nil:
+		refs.Unit = req.Unit(*c.Routing.UnitID)
+	}
+	if c.UnitID != nil {
+		refs.Holder = req.Unit(*c.UnitID)
+	}
+	if cmd.Into != nil {
+		into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *cmd.Into))
+		switch {
+		case err == nil && req.Scope.Sees(&into):
+			refs.Into = &into
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return refs, fmt.Errorf("store: load case %d: %w", *cmd.Into, err)
+		}
+	}
+	return refs, nil
+}
+
 // ErrConcurrentUpdate answers an action that raced another node's action
 // on the same case; the client may simply retry.
 var ErrConcurrentUpdate = casework.Conflict("concurrent_update", "工单刚被他人更新，请刷新后重试")
 
-func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before *casework.Case, after casework.Case, ev casework.Event) error {
-	extra, err := caseExtra(after)
+// applyDecision writes the new projection of a case (if it is still at
+// the version it was read at) and the last of evs, its new event; evs is
+// the case's whole timeline, from which its clocks are recomputed.
+func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, evs []casework.Event) error {
+	ev := evs[len(evs)-1]
+	extra, err := caseExtra(*after)
 	if err != nil {
 		return err
 	}
@@ -182,7 +219,33 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before *casework.
 	if err := s.insertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
-	return s.project(ctx, tx, before, &after)
+	if err := s.scheduleClock(ctx, tx, after, evs, ev.At); err != nil {
+		return err
+	}
+	return s.project(ctx, tx, before, after)
+}
+
+// scheduleClock keeps the scheduler's index in step: the time the case's
+// next warning or breach falls due, or no row when none is ahead.
+func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case, evs []casework.Event, now time.Time) error {
+	var next *time.Time
+	c.Deadlines, next = s.clocks.Load().Deadlines(c, evs, now)
+	if next != nil && !next.After(now) {
+		// Never schedule a firing that is already due: the scheduler
+		// would spin on it. A moment later the clocks have moved on.
+		later := now.Add(100 * time.Millisecond)
+		next = &later
+	}
+	var err error
+	if next == nil {
+		_, err = tx.ExecContext(ctx, s.query("delete_clock"), c.ID)
+	} else {
+		_, err = tx.ExecContext(ctx, s.query("upsert_clock"), c.ID, micros(*next))
+	}
+	if err != nil {
+		return fmt.Errorf("store: schedule clock of %d: %w", c.ID, err)
+	}
+	return nil
 }
 
 // project keeps the derived tables in step with a case's change, in the
@@ -242,10 +305,63 @@ func (s *Store) GetCase(ctx context.Context, id int64) (casework.Case, error) {
 
 // Events answers the timeline of a case, oldest first.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]casework.Event, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.query("case_events"), caseID)
+	return s.events(ctx, s.rdb, caseID)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Store) events(ctx context.Context, q querier, caseID int64) ([]casework.Event, error) {
+	rows, err := q.QueryContext(ctx, s.query("case_events"), caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events of %d: %w", caseID, err)
 	}
+	return s.scanEvents(rows)
+}
+
+// EventsOf answers the timelines of several cases at once, for lists.
+func (s *Store) EventsOf(ctx context.Context, ids []int64) (map[int64][]casework.Event, error) {
+	out := map[int64][]casework.Event{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(`SELECT case_id, seq, action, at, actor_id, actor, unit_id, note, data
+		FROM case_events WHERE case_id IN (`+placeholders(len(ids))+`) ORDER BY case_id, seq`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: events of %d cases: %w", len(ids), err)
+	}
+	evs, err := s.scanEvents(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range evs {
+		out[ev.CaseID] = append(out[ev.CaseID], ev)
+	}
+	return out, nil
+}
+
+// WithDeadlines fills the deadlines of cases as they stand at now.
+func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.Time) error {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	evs, err := s.EventsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range cs {
+		cs[i].Deadlines, _ = s.clocks.Load().Deadlines(&cs[i], evs[cs[i].ID], now)
+	}
+	return nil
+}
+
+func (s *Store) scanEvents(rows *sql.Rows) ([]casework.Event, error) {
 	defer rows.Close()
 	var out []casework.Event
 	for rows.Next() {
@@ -323,10 +439,11 @@ type extra struct {
 	DuplicateCandidates []casework.Candidate `json:"duplicate_candidates,omitempty"`
 	Routing             *casework.Routing    `json:"routing,omitempty"`
 	FirstReceiver       bool                 `json:"first_receiver,omitempty"`
+	Paused              bool                 `json:"paused,omitempty"`
 }
 
 func caseExtra(c casework.Case) (string, error) {
-	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates, Routing: c.Routing, FirstReceiver: c.FirstReceiver})
+	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates, Routing: c.Routing, FirstReceiver: c.FirstReceiver, Paused: c.Paused})
 	if err != nil {
 		return "", fmt.Errorf("store: encode case extra: %w", err)
 	}
@@ -369,7 +486,7 @@ func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 	if err := json.Unmarshal([]byte(extraJSON), &x); err != nil {
 		return c, fmt.Errorf("store: decode case extra: %w", err)
 	}
-	c.DuplicateCandidates, c.Routing, c.FirstReceiver = x.DuplicateCandidates, x.Routing, x.FirstReceiver
+	c.DuplicateCandidates, c.Routing, c.FirstReceiver, c.Paused = x.DuplicateCandidates, x.Routing, x.FirstReceiver, x.Paused
 	if c.DuplicateCandidates == nil {
 		c.DuplicateCandidates = []casework.Candidate{}
 	}
@@ -393,5 +510,85 @@ func nullInt(p *int) any {
 	return *p
 }
 
-// zoneDay formats a time as the zone's calendar day.
-func (s *Store) zoneDay(t time.Time) string { return t.In(s.loc).Format("2006-01-02") }
+// FireFunc says what the system writes on a case whose clock fell due:
+// given the case with its deadlines as of now and its timeline, the new
+// events, numbered from the case's version.
+type FireFunc func(c casework.Case, evs []casework.Event) []casework.Event
+
+// DueClocks answers the cases whose next warning or breach is due by now,
+// earliest first.
+func (s *Store) DueClocks(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.query("due_clocks"), micros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due clocks: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// NextClock answers when the earliest clock falls due, nil when none does.
+func (s *Store) NextClock(ctx context.Context) (*time.Time, error) {
+	var v sql.NullInt64
+	if err := s.rdb.QueryRowContext(ctx, s.query("next_clock")).Scan(&v); err != nil {
+		return nil, fmt.Errorf("store: next clock: %w", err)
+	}
+	if !v.Valid {
+		return nil, nil
+	}
+	t := s.fromMicros(v.Int64)
+	return &t, nil
+}
+
+// Fire recomputes a due case's clocks as of now and writes what fire
+// says, in one transaction that also reschedules the case. A second node
+// firing the same case at once loses the version check and writes
+// nothing, so each warning and breach is recorded once.
+func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire FireFunc) (casework.Case, []casework.Event, error) {
+	var c casework.Case
+	var written []casework.Event
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		written = nil
+		var err error
+		c, err = s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), caseID))
+		if errors.Is(err, sql.ErrNoRows) {
+			_, err = tx.ExecContext(ctx, s.query("delete_clock"), caseID)
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("store: load case %d: %w", caseID, err)
+		}
+		evs, err := s.events(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, now)
+		written = fire(c, evs)
+		if len(written) == 0 {
+			return s.scheduleClock(ctx, tx, &c, evs, now)
+		}
+		after := c.Clone()
+		after.Version = written[len(written)-1].Seq
+		after.UpdatedAt = now
+		for i := range written[:len(written)-1] {
+			written[i].CaseID = c.ID
+			if err := s.insertEvent(ctx, tx, written[i]); err != nil {
+				return err
+			}
+		}
+		all := append(evs, written...)
+		if err := s.applyDecision(ctx, tx, &c, &after, all); err != nil {
+			return err
+		}
+		c = after
+		return nil
+	})
+	return c, written, err
+}

@@ -15,10 +15,13 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
 	"github.com/yizhan/yizhan/internal/store/postgres"
 	"github.com/yizhan/yizhan/internal/store/sqlite"
 )
@@ -44,6 +47,9 @@ type Options struct {
 	MaxBatch int
 	// Location is the zone's time zone; times come back in it.
 	Location *time.Location
+	// Clocks are the SLA policies and calendar; nil means the built-in
+	// ones.
+	Clocks *casework.Clocks
 }
 
 // Store is the database behind Yizhan.
@@ -55,6 +61,7 @@ type Store struct {
 	q       map[string]string
 	log     *slog.Logger
 	loc     *time.Location
+	clocks  atomic.Pointer[casework.Clocks]
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -72,6 +79,11 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if s.loc == nil {
 		s.loc = time.Local
 	}
+	clocks := opt.Clocks
+	if clocks == nil {
+		clocks = &casework.Clocks{Policies: sla.DefaultPolicies(), Calendar: sla.DefaultCalendar()}
+	}
+	s.clocks.Store(clocks)
 	var migrations fs.FS
 	switch {
 	case opt.URL != "" && !IsPostgresURL(opt.URL):
@@ -103,6 +115,13 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s.w.start()
 	return s, nil
 }
+
+// SetClocks replaces the SLA policies and calendar (an administrator
+// edited the calendar).
+func (s *Store) SetClocks(k *casework.Clocks) { s.clocks.Store(k) }
+
+// Clocks answers the SLA policies and calendar in force.
+func (s *Store) Clocks() *casework.Clocks { return s.clocks.Load() }
 
 // Dialect answers which backend is open.
 func (s *Store) Dialect() Dialect { return s.dialect }

@@ -70,11 +70,14 @@ func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.
 
 func act(st *store.Store, id int64, cmd casework.Command, at time.Time, refs func(int64) *casework.UnitRef) (casework.Decision, error) {
 	if refs == nil {
-		refs = func(id int64) *casework.UnitRef { return &casework.UnitRef{ID: id, Name: fmt.Sprintf("单位%d", id)} }
+		refs = func(id int64) *casework.UnitRef {
+			return &casework.UnitRef{ID: id, Name: fmt.Sprintf("单位%d", id), Lineage: []int64{id}}
+		}
 	}
-	return st.Act(context.Background(), id, allSeen, cmd, refs, func(c casework.Case, r casework.Refs) (casework.Decision, error) {
-		return casework.Decide(c, cmd, admin, r, casework.Env{Now: at, Types: casework.ContractTypes{}})
-	})
+	return st.Act(context.Background(), store.ActRequest{CaseID: id, Scope: allSeen, Command: cmd, Unit: refs, Now: at,
+		Decide: func(c casework.Case, r casework.Refs) (casework.Decision, error) {
+			return casework.Decide(c, cmd, admin, r, casework.Env{Now: at, Types: casework.ContractTypes{}})
+		}})
 }
 
 func testCreate(t *testing.T, st *store.Store) {
@@ -157,12 +160,12 @@ func testRefusal(t *testing.T, st *store.Store) {
 	if got.Version != 1 || got.Status != casework.StatusReceived || len(evs) != 1 {
 		t.Fatalf("refusal changed the case: %+v, %d events", got, len(evs))
 	}
-	if _, err := st.Act(context.Background(), 12345, allSeen, casework.Command{Action: casework.ActionNote, Note: "x"}, nil, nil); !errors.Is(err, casework.ErrCaseNotFound) {
+	if _, err := st.Act(context.Background(), store.ActRequest{CaseID: 12345, Scope: allSeen, Command: casework.Command{Action: casework.ActionNote, Note: "x"}}); !errors.Is(err, casework.ErrCaseNotFound) {
 		t.Fatalf("unknown case: %v", err)
 	}
 	// A case outside the scope is as unknown as a missing one.
 	other := casework.Scope{Units: map[int64]bool{42: true}}
-	_, err = st.Act(context.Background(), c.ID, other, casework.Command{Action: casework.ActionNote, Note: "x"}, nil, nil)
+	_, err = st.Act(context.Background(), store.ActRequest{CaseID: c.ID, Scope: other, Command: casework.Command{Action: casework.ActionNote, Note: "x"}})
 	if !errors.Is(err, casework.ErrCaseNotFound) {
 		t.Fatalf("out of scope: %v", err)
 	}

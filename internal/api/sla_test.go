@@ -1,0 +1,232 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/notify"
+)
+
+func deadline(r reply, stage string) map[string]any {
+	for _, d := range r.body["deadlines"].([]any) {
+		if m := d.(map[string]any); m["stage"] == stage {
+			return m
+		}
+	}
+	return nil
+}
+
+func TestDeadlinesOnTheCase(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	id := z.newCase("dispatcher", nil)
+	path := fmt.Sprintf("/api/v1/cases/%d", id)
+	c := z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	d := deadline(c, "dispatch")
+	if d == nil || d["due_at"] != "2026-11-27T09:02:00+08:00" || d["breached"] != false || d["met_at"] != nil {
+		t.Fatalf("dispatch clock %v", d)
+	}
+	z.now = t0.Add(3 * time.Minute)
+	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	if d := deadline(c, "dispatch"); d["breached"] != true || d["status"] != "breached" {
+		t.Fatalf("after 3 minutes %v", d)
+	}
+	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["team"]}).expect(t, 200)
+	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	if d := deadline(c, "dispatch"); d["met_at"] != "2026-11-27T09:03:00+08:00" || d["status"] != "met_late" {
+		t.Fatalf("met late %v", d)
+	}
+	if d := deadline(c, "accept"); d["status"] != "pending" {
+		t.Fatalf("accept %v", d)
+	}
+	list := z.call("GET", "/api/v1/cases", "dispatcher", nil).expect(t, 200)
+	if ds := list.body["items"].([]any)[0].(map[string]any)["deadlines"].([]any); len(ds) != 5 { // the follow-up clock starts at resolution
+		t.Fatalf("the list shows %d deadlines", len(ds))
+	}
+}
+
+func TestPauseResumeAndExtension(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	id := z.newCase("dispatcher", nil)
+	path := fmt.Sprintf("/api/v1/cases/%d", id)
+	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["team"]}).expect(t, 200)
+	z.act(id, "responder", map[string]any{"action": "pause", "reason": "等待当事人到场"}).expect(t, 200)
+	z.act(id, "responder", map[string]any{"action": "pause", "reason": "again"}).expect(t, 409, "already_paused")
+	z.now = t0.Add(2 * time.Hour)
+	c := z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	if d := deadline(c, "accept"); d["paused"] != true || d["breached"] != false {
+		t.Fatalf("paused accept clock %v", d)
+	}
+	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 200)
+	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 409, "not_paused")
+	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	// Five minutes from creation, moved by the two paused hours.
+	if d := deadline(c, "accept"); d["due_at"] != "2026-11-27T11:05:00+08:00" {
+		t.Fatalf("resumed accept clock %v", d)
+	}
+	// Extension of the resolve clock: bad requests first.
+	ext := func(until, reason string) map[string]any {
+		return map[string]any{"action": "extend", "stage": "resolve", "until": until, "reason": reason}
+	}
+	z.act(id, "responder", ext("2026-11-27T08:00:00+08:00", "需要鉴定")).expect(t, 400, "until_in_past")
+	z.act(id, "responder", ext("2026-11-30T12:00:00+08:00", "")).expect(t, 400, "reason_required")
+	z.act(id, "responder", map[string]any{"action": "extend", "stage": "teleport", "until": "2026-11-30T12:00:00+08:00", "reason": "x"}).expect(t, 400, "unknown_stage")
+	z.act(id, "responder", ext("2026-11-30T12:00:00+08:00", "需要等待伤情鉴定")).expect(t, 200)
+	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	if d := deadline(c, "resolve"); d["extension_pending"] != true || d["extended"] == true {
+		t.Fatalf("pending extension %v", d)
+	}
+	z.act(id, "responder", map[string]any{"action": "approve_extension", "stage": "resolve"}).expect(t, 403)
+	z.act(id, "leader", map[string]any{"action": "approve_extension", "stage": "resolve", "note": "同意"}).expect(t, 200)
+	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
+	if d := deadline(c, "resolve"); d["due_at"] != "2026-11-30T12:00:00+08:00" || d["extended"] != true {
+		t.Fatalf("approved extension %v", d)
+	}
+	z.act(id, "leader", map[string]any{"action": "refuse_extension", "stage": "resolve", "reason": "x"}).expect(t, 409, "no_pending_extension")
+}
+
+func TestWorkdaysEndpoint(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	r := z.call("GET", "/api/v1/calendar/workdays?from=2026-09-30&add=5", "dispatcher", nil).expect(t, 200)
+	if r.str("date") != "2026-10-13" {
+		t.Fatalf("2026-09-30 + 5 working days = %s", r.raw)
+	}
+	for _, q := range []string{"from=2026-02-30&add=1", "from=yesterday&add=1", "from=2026-09-30&add=x", "from=2026-09-30&add=-1", "from=2026-09-30"} {
+		z.call("GET", "/api/v1/calendar/workdays?"+q, "dispatcher", nil).expect(t, 400)
+	}
+	// An administrator marks a local typhoon day off.
+	z.call("PUT", "/api/v1/calendar/overrides", "dispatcher", `{"overrides":[]}`).expect(t, 403)
+	z.call("PUT", "/api/v1/calendar/overrides", "admin", `{"overrides":[{"date":"2026-10-09","workday":false,"name":"台风停工"}]}`).expect(t, 200)
+	r = z.call("GET", "/api/v1/calendar/workdays?from=2026-09-30&add=5", "dispatcher", nil).expect(t, 200)
+	if r.str("date") != "2026-10-14" {
+		t.Fatalf("with the typhoon day off: %s", r.raw)
+	}
+	cal := z.call("GET", "/api/v1/calendar?from=2026-10-01&to=2026-10-31", "dispatcher", nil).expect(t, 200)
+	if n := len(cal.body["days"].([]any)); n < 8 {
+		t.Fatalf("October 2026 lists %d special days", n)
+	}
+	pol := z.call("GET", "/api/v1/sla/policies", "dispatcher", nil).expect(t, 200)
+	if !strings.Contains(string(pol.raw), `"name":"12510"`) {
+		t.Fatalf("policies %s", pol.raw)
+	}
+}
+
+func TestEventStreamIsScoped(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	open := func(user string) (*bufio.Reader, func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", z.srv.URL+"/api/v1/events/stream?access_token="+z.tokens[user], nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("stream for %s: %v %v", user, err, resp)
+		}
+		br := bufio.NewReader(resp.Body)
+		line, _ := br.ReadString('\n')
+		for line != "\n" {
+			line, _ = br.ReadString('\n')
+		}
+		return br, func() { cancel(); resp.Body.Close() }
+	}
+	next := func(br *bufio.Reader) map[string]any {
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data, ok := strings.CutPrefix(line, "data: "); ok {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(data), &m); err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
+		}
+	}
+	center, closeCenter := open("dispatcher")
+	defer closeCenter()
+	labor, closeLabor := open("labor")
+	defer closeLabor()
+	leader, closeLeader := open("leader")
+	defer closeLeader()
+	id := z.newCase("dispatcher", map[string]any{"text": "讨薪", "reporter": map[string]any{"phone": "13800005678"}})
+	m := next(center)
+	if m["event"].(map[string]any)["action"] != "receive" || int64(m["case"].(map[string]any)["id"].(float64)) != id {
+		t.Fatalf("center got %v", m)
+	}
+	if p := next(leader)["case"].(map[string]any)["reporter"].(map[string]any)["phone"]; p != "138****5678" {
+		t.Fatalf("leader's stream shows the phone: %v", p)
+	}
+	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["labor"]}).expect(t, 200)
+	// Labor saw nothing of the case until it was dispatched to it.
+	m = next(labor)
+	if m["event"].(map[string]any)["action"] != "dispatch" {
+		t.Fatalf("labor's first event %v", m)
+	}
+	z.call("GET", "/api/v1/events/stream", "", nil).expect(t, 401)
+}
+
+func TestWebhooksAreSignedAndRetried(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	var mu sync.Mutex
+	var got []string
+	calls := 0
+	secret := "a-webhook-secret-of-length"
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if r.Header.Get("X-Yizhan-Signature") != notify.Sign(secret, body) {
+			t.Errorf("bad signature %q", r.Header.Get("X-Yizhan-Signature"))
+		}
+		if calls == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // the first try fails
+			return
+		}
+		got = append(got, string(body))
+	}))
+	defer hook.Close()
+	z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": hook.URL, "secret": "short"}).expect(t, 400, "weak_secret")
+	z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": "ftp://x", "secret": secret}).expect(t, 400, "invalid_url")
+	wh := z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": hook.URL, "secret": secret, "events": []string{"dispatch"}}).expect(t, 201)
+	id := z.newCase("dispatcher", nil)
+	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["team"]}).expect(t, 200)
+
+	now := time.Now()
+	sender := &notify.Webhooks{Outbox: z.st, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	ctx := context.Background()
+	if n, err := sender.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("first run: %d %v", n, err)
+	}
+	if n, _ := sender.RunOnce(ctx); n != 0 {
+		t.Fatal("retried before its backoff")
+	}
+	now = now.Add(2 * time.Second)
+	if n, err := sender.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("retry: %d %v", n, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || !strings.Contains(got[0], `"type":"dispatch"`) {
+		t.Fatalf("delivered %v", got)
+	}
+	ds := z.call("GET", fmt.Sprintf("/api/v1/webhooks/%d/deliveries", wh.id()), "admin", nil).expect(t, 200)
+	d := ds.body["items"].([]any)[0].(map[string]any)
+	if d["attempts"].(float64) != 2 || d["delivered_at"] == nil {
+		t.Fatalf("delivery %v", d)
+	}
+}

@@ -1,0 +1,254 @@
+package notify
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// Webhook is a system that wants to hear of case events.
+type Webhook struct {
+	ID        int64     `json:"id"`
+	URL       string    `json:"url"`
+	Secret    string    `json:"-"`
+	Events    []string  `json:"events"` // action names, or "*" for all
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Wants reports whether the webhook subscribes to an action.
+func (w Webhook) Wants(a casework.Action) bool {
+	return w.Active && (slices.Contains(w.Events, "*") || slices.Contains(w.Events, string(a)))
+}
+
+// NewWebhook is a subscription to create.
+type NewWebhook struct {
+	URL    string   `json:"url"`
+	Secret string   `json:"secret"`
+	Events []string `json:"events"`
+}
+
+// Validate checks a subscription.
+func (n *NewWebhook) Validate() error {
+	u, err := url.Parse(strings.TrimSpace(n.URL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return casework.Invalid("invalid_url", "url 须为 http(s):// 地址")
+	}
+	n.URL = u.String()
+	if len(n.Secret) < 16 {
+		return casework.Invalid("weak_secret", "secret 至少 16 个字符，用于 HMAC-SHA256 签名")
+	}
+	if len(n.Events) == 0 {
+		n.Events = []string{"*"}
+	}
+	for _, e := range n.Events {
+		if e != "*" && !casework.Action(e).Known() && casework.Action(e).Label() == "" {
+			return casework.Invalid("invalid_event", "未知的事件“%s”", e)
+		}
+	}
+	return nil
+}
+
+// Delivery is one webhook call, tried until it succeeds or runs out of
+// attempts.
+type Delivery struct {
+	ID          int64      `json:"id"`
+	WebhookID   int64      `json:"webhook_id"`
+	URL         string     `json:"-"`
+	Secret      string     `json:"-"`
+	Body        string     `json:"body"`
+	Attempts    int        `json:"attempts"`
+	NextAt      time.Time  `json:"next_at"`
+	LastError   string     `json:"last_error"`
+	DeliveredAt *time.Time `json:"delivered_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// Outbox is where deliveries wait; the store keeps it, so that they
+// survive a restart.
+type Outbox interface {
+	ActiveWebhooks(ctx context.Context) ([]Webhook, error)
+	Enqueue(ctx context.Context, ds []Delivery, now time.Time) error
+	DueDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int) ([]Delivery, error)
+	DeliveryDone(ctx context.Context, id int64, attempts int, nextAt time.Time, lastErr string, delivered *time.Time) error
+}
+
+// Sign is the signature a receiver checks: HMAC-SHA256 of the body with
+// the webhook's secret, hex-encoded, in the header X-Yizhan-Signature as
+// "sha256=<hex>".
+func Sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Webhooks delivers case events to subscribed systems, retrying with
+// exponential backoff (1s, 2s, 4s … at most an hour apart) up to
+// MaxAttempts times.
+type Webhooks struct {
+	Outbox      Outbox
+	Client      *http.Client
+	Log         *slog.Logger
+	Now         func() time.Time
+	MaxAttempts int
+	Poll        time.Duration
+
+	wake chan struct{}
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+func (w *Webhooks) defaults() {
+	w.Client = cmp.Or(w.Client, &http.Client{Timeout: 10 * time.Second})
+	w.Log = cmp.Or(w.Log, slog.Default())
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	w.MaxAttempts = cmp.Or(w.MaxAttempts, 10)
+	w.Poll = cmp.Or(w.Poll, time.Second)
+	if w.wake == nil {
+		w.wake = make(chan struct{}, 1)
+	}
+}
+
+// Enqueue stores a delivery for every active webhook that wants the
+// events.
+func (w *Webhooks) Enqueue(ctx context.Context, c casework.Case, evs []casework.Event) error {
+	w.defaults()
+	hooks, err := w.Outbox.ActiveWebhooks(ctx)
+	if err != nil || len(hooks) == 0 {
+		return err
+	}
+	var ds []Delivery
+	for _, ev := range evs {
+		body, err := json.Marshal(map[string]any{"id": fmt.Sprintf("%d-%d", c.ID, ev.Seq), "type": ev.Action, "case": c, "event": ev})
+		if err != nil {
+			return err
+		}
+		for _, h := range hooks {
+			if h.Wants(ev.Action) {
+				ds = append(ds, Delivery{WebhookID: h.ID, Body: string(body)})
+			}
+		}
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	if err := w.Outbox.Enqueue(ctx, ds, w.Now()); err != nil {
+		return err
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Start runs the sender until Stop.
+func (w *Webhooks) Start(ctx context.Context) {
+	w.defaults()
+	ctx, w.stop = context.WithCancel(ctx)
+	w.done = make(chan struct{})
+	go func() {
+		defer close(w.done)
+		for {
+			if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
+				w.Log.Warn("webhooks", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-w.wake:
+			case <-time.After(w.Poll):
+			}
+		}
+	}()
+}
+
+// Stop ends the sender and waits for it.
+func (w *Webhooks) Stop() {
+	if w.stop != nil {
+		w.stop()
+		<-w.done
+	}
+}
+
+// RunOnce sends the deliveries that are due and answers how many it tried.
+func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
+	w.defaults()
+	due, err := w.Outbox.DueDeliveries(ctx, w.Now(), w.MaxAttempts, 50)
+	if err != nil {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for _, d := range due {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			w.send(ctx, d)
+		}()
+	}
+	wg.Wait()
+	return len(due), nil
+}
+
+func (w *Webhooks) send(ctx context.Context, d Delivery) {
+	err := w.post(ctx, d)
+	attempts := d.Attempts + 1
+	now := w.Now()
+	if err == nil {
+		if derr := w.Outbox.DeliveryDone(ctx, d.ID, attempts, now, "", &now); derr != nil {
+			w.Log.Warn("webhook bookkeeping", "err", derr)
+		}
+		return
+	}
+	backoff := time.Second << min(attempts-1, 12)
+	backoff = min(backoff, time.Hour)
+	if attempts >= w.MaxAttempts {
+		w.Log.Warn("webhook delivery given up", "delivery", d.ID, "url", d.URL, "attempts", attempts, "err", err)
+	}
+	if derr := w.Outbox.DeliveryDone(ctx, d.ID, attempts, now.Add(backoff), err.Error(), nil); derr != nil {
+		w.Log.Warn("webhook bookkeeping", "err", derr)
+	}
+}
+
+func (w *Webhooks) post(ctx context.Context, d Delivery) error {
+	body := []byte(d.Body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Yizhan-Webhook/1")
+	req.Header.Set("X-Yizhan-Delivery", strconv.FormatInt(d.ID, 10))
+	req.Header.Set("X-Yizhan-Signature", Sign(d.Secret, body))
+	resp, err := w.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return nil
+}

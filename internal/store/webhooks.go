@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/notify"
+)
+
+// CreateWebhook stores a subscription.
+func (s *Store) CreateWebhook(ctx context.Context, n notify.NewWebhook, now time.Time) (int64, error) {
+	events, _ := json.Marshal(n.Events)
+	var id int64
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO webhooks (url, secret, events, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id`),
+			n.URL, n.Secret, string(events), micros(now)).Scan(&id)
+	})
+	return id, err
+}
+
+// Webhooks answers every subscription, active or not.
+func (s *Store) Webhooks(ctx context.Context) ([]notify.Webhook, error) {
+	return s.webhooks(ctx, `SELECT id, url, secret, events, active, created_at FROM webhooks ORDER BY id`)
+}
+
+// ActiveWebhooks answers the subscriptions that receive deliveries.
+func (s *Store) ActiveWebhooks(ctx context.Context) ([]notify.Webhook, error) {
+	return s.webhooks(ctx, `SELECT id, url, secret, events, active, created_at FROM webhooks WHERE active = 1 ORDER BY id`)
+}
+
+func (s *Store) webhooks(ctx context.Context, q string) ([]notify.Webhook, error) {
+	rows, err := s.rdb.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: webhooks: %w", err)
+	}
+	defer rows.Close()
+	out := []notify.Webhook{}
+	for rows.Next() {
+		var w notify.Webhook
+		var events string
+		var active int
+		var created int64
+		if err := rows.Scan(&w.ID, &w.URL, &w.Secret, &events, &active, &created); err != nil {
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(events), &w.Events)
+		w.Active, w.CreatedAt = active != 0, s.fromMicros(created)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// DeactivateWebhook stops deliveries to a subscription; its history stays.
+func (s *Store) DeactivateWebhook(ctx context.Context, id int64) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE webhooks SET active = 0 WHERE id = ?`), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return casework.NotFound("webhook_not_found", "webhook 不存在")
+		}
+		return nil
+	})
+}
+
+// Enqueue stores deliveries, due at once.
+func (s *Store) Enqueue(ctx context.Context, ds []notify.Delivery, now time.Time) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, d := range ds {
+			if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO webhook_deliveries (webhook_id, body, attempts, next_at, last_error, created_at)
+				VALUES (?, ?, 0, ?, '', ?)`), d.WebhookID, d.Body, micros(now), micros(now)); err != nil {
+				return fmt.Errorf("store: enqueue delivery: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.body, d.attempts, d.next_at, d.last_error, d.delivered_at, d.created_at`
+
+// DueDeliveries answers the undelivered calls whose time has come and
+// that have attempts left.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int) ([]notify.Delivery, error) {
+	return s.deliveries(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.delivered_at IS NULL AND d.next_at <= ? AND d.attempts < ? AND w.active = 1 ORDER BY d.next_at LIMIT ?`, micros(now), maxAttempts, limit)
+}
+
+// Deliveries answers a webhook's latest deliveries.
+func (s *Store) Deliveries(ctx context.Context, webhookID int64, limit int) ([]notify.Delivery, error) {
+	return s.deliveries(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, limit)
+}
+
+func (s *Store) deliveries(ctx context.Context, q string, args ...any) ([]notify.Delivery, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := []notify.Delivery{}
+	for rows.Next() {
+		var d notify.Delivery
+		var next, created int64
+		var delivered sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.URL, &d.Secret, &d.Body, &d.Attempts, &next, &d.LastError, &delivered, &created); err != nil {
+			return nil, err
+		}
+		d.NextAt, d.CreatedAt = s.fromMicros(next), s.fromMicros(created)
+		if delivered.Valid {
+			t := s.fromMicros(delivered.Int64)
+			d.DeliveredAt = &t
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DeliveryDone records an attempt.
+func (s *Store) DeliveryDone(ctx context.Context, id int64, attempts int, nextAt time.Time, lastErr string, delivered *time.Time) error {
+	var d any
+	if delivered != nil {
+		d = micros(*delivered)
+	}
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.rebind(`UPDATE webhook_deliveries SET attempts = ?, next_at = ?, last_error = ?, delivered_at = ? WHERE id = ?`),
+			attempts, micros(nextAt), lastErr, d, id)
+		return err
+	})
+}
