@@ -90,6 +90,14 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 func (s *Server) route(c casework.Case, ev casework.Event, actor casework.Actor) (casework.Case, []casework.Event, error) {
 	dir := s.directory()
 	c.Routing = s.routingFor(dir, c, actor.UnitID)
+	if c.Location != nil {
+		if g, ok := dir.UnitAt(*c.Location, routing.KindGrid); ok {
+			c.GridID = &g.ID
+		}
+	}
+	if e := s.ents.Load().Find(c.Text); e != nil {
+		c.EnterpriseID = &e.ID
+	}
 	evs := []casework.Event{ev}
 	if !c.Routing.Dispatch || c.Routing.UnitID == nil {
 		return c, evs, nil

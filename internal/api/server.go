@@ -199,6 +199,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("PUT /api/v1/calendar/overrides", s.auth(s.putOverrides))
 	mux.Handle("GET /api/v1/sla/policies", s.auth(s.slaPolicies))
 
+	mux.Handle("GET /api/v1/stats/summary", s.auth(s.summary))
+	mux.Handle("GET /api/v1/stats/breakdown", s.auth(s.breakdown))
+	mux.Handle("GET /api/v1/stats/sla", s.auth(s.slaStats))
+	mux.Handle("GET /api/v1/stats/returns", s.auth(s.returnsStats))
+	mux.Handle("GET /api/v1/stats/trend", s.auth(s.trend))
+	mux.Handle("GET /api/v1/reports/{file}", s.auth(s.report))
+
 	mux.HandleFunc("/api/", s.notFound)
 	return s.recoverPanics(s.metrics.instrument(mux))
 }

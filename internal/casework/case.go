@@ -92,6 +92,13 @@ type Case struct {
 	Repeats             int         `json:"repeats"`
 	Deadlines           []Deadline  `json:"deadlines"`
 	Routing             *Routing    `json:"routing"`
+	// GridID is the grid the case lies in, EnterpriseID the enterprise its
+	// report names; both fixed at receipt, for breakdowns.
+	GridID       *int64 `json:"grid_id"`
+	EnterpriseID *int64 `json:"enterprise_id"`
+	// RepeatOf links a repeat dispute (重复纠纷) to the earlier case of the
+	// same parties.
+	RepeatOf *int64 `json:"repeat_of"`
 	// FirstReceiver is true once the center named the lead unit under the
 	// first-receiver rule (首接负责) after too many returns: it may not
 	// hand the case back again.
@@ -216,6 +223,7 @@ func (c Case) Clone() Case {
 	out.UnitID = cloneID(c.UnitID)
 	out.OriginUnitID = cloneID(c.OriginUnitID)
 	out.DuplicateOf = cloneID(c.DuplicateOf)
+	out.GridID, out.EnterpriseID, out.RepeatOf = cloneID(c.GridID), cloneID(c.EnterpriseID), cloneID(c.RepeatOf)
 	if c.Outcome != nil {
 		o := *c.Outcome
 		out.Outcome = &o

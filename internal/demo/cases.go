@@ -131,7 +131,7 @@ var stories = []story{
 	// Returned once, back at the center.
 	{hoursAgo: 5, by: "zhiban", channel: "12345", typ: "housing_land", name: "许某", phone: "13800000020",
 		text: "两家人为宅基地边界的围墙归属争执多年，最近又吵起来", address: "城西村", lat: 28.899, lon: 120.029,
-		steps: []step{dispatchTo("market"), {after: 30, by: "zhiban", action: casework.ActionReturn, reason: "宅基地纠纷不属于市场监管职责"}}},
+		steps: []step{dispatchTo("market"), {after: 30, by: "shichang", action: casework.ActionReturn, reason: "宅基地纠纷不属于市场监管职责"}}},
 	// Received, waiting for dispatch.
 	{hoursAgo: 0.3, by: "zhiban", channel: "110", typ: "consumer", name: "何某", phone: "13800000021",
 		text: "在五金城买了一套保温杯礼盒，发现是假冒品牌，店主不认", address: "五金城A区", lat: 28.887, lon: 120.057},
@@ -191,7 +191,7 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 			if at.After(now) {
 				at = now
 			}
-			if err := z.act(ctx, c.ID, st, at, ids); err != nil {
+			if err := z.act(ctx, c.ID, st.by, st.command(z, ids), at); err != nil {
 				return fmt.Errorf("demo: case %d %s: %w", i, st.action, err)
 			}
 		}
@@ -199,8 +199,8 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-func (z *zone) act(ctx context.Context, id int64, st step, at time.Time, ids []int64) error {
-	actor := z.users[st.by]
+// command is the engine's command for a story's step.
+func (st step) command(z *zone, ids []int64) casework.Command {
 	cmd := casework.Command{Action: st.action, Reason: st.reason, Note: st.note, Outcome: st.out}
 	if st.unit != "" {
 		u := z.units[st.unit]
@@ -212,6 +212,12 @@ func (z *zone) act(ctx context.Context, id int64, st step, at time.Time, ids []i
 	if st.action == casework.ActionMerge {
 		cmd.Into = &ids[st.into]
 	}
+	return cmd
+}
+
+// act takes an action as one of the demo's people at a time in the past.
+func (z *zone) act(ctx context.Context, id int64, by string, cmd casework.Command, at time.Time) error {
+	actor := z.users[by]
 	env := casework.Env{Now: at, Types: casework.ContractTypes{}}
 	_, err := z.st.Act(ctx, store.ActRequest{CaseID: id, Scope: casework.Scope{All: true}, Command: cmd, Unit: z.dir.Ref, Now: at,
 		Decide: func(c casework.Case, refs casework.Refs) (casework.Decision, error) {

@@ -2,11 +2,13 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/demo"
+	"github.com/yizhan/yizhan/internal/stats"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
 )
@@ -50,5 +52,37 @@ func TestDemoLoadsOnceWithEveryStatus(t *testing.T) {
 				t.Fatalf("directory: %d enterprises, %d people, %d shifts", len(ents), len(people), len(shifts))
 			}
 		})
+	}
+}
+
+// TestDemoReproducesThePublishedFigures: the demo history for 2026-01-01
+// to 2026-11-01 gives exactly the zone's bulletin, corrected: 174, 81/69/
+// 10/14, 46/40/6/8 and 97.1%.
+func TestDemoReproducesThePublishedFigures(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
+	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now); err != nil {
+		t.Fatal(err)
+	}
+	from, to := demo.PeriodFrom, demo.PeriodTo
+	recount := func(ctx context.Context, line string, from, to time.Time) ([]stats.Cell, error) {
+		return st.RecountCells(ctx, line, nil, from, to)
+	}
+	for _, count := range []func(context.Context, string, time.Time, time.Time) ([]stats.Cell, error){st.SummaryCells, recount} {
+		cells, err := count(ctx, "incident", from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := stats.Summarize(cells, "incident", from, to)
+		var got []string
+		for _, c := range s.ByCategory {
+			got = append(got, fmt.Sprintf("%s %d %.1f %d", c.Category, c.Count, c.Percent, c.PercentWhole))
+		}
+		want := "[civil 81 46.6 46 labor 69 39.7 40 contract 10 5.7 6 other 14 8.0 8]"
+		if fmt.Sprint(got) != want || s.Total != 174 || s.Success != 169 || s.SuccessRate != 97.1 || s.Merged != 6 || s.ReferredPolice != 3 || s.Open != 0 {
+			t.Fatalf("summary %v total %d success %d rate %v merged %d police %d open %d", got, s.Total, s.Success, s.SuccessRate, s.Merged, s.ReferredPolice, s.Open)
+		}
 	}
 }

@@ -59,6 +59,7 @@ var users = []userSpec{
 	{"chuzhi", "处置队员赵某", "team", casework.RoleResponder},
 	{"laobao", "劳动监察员陈某", "labor", casework.RoleDepartment},
 	{"tiaojie", "调解员钱某", "justice", casework.RoleDepartment},
+	{"shichang", "市场监管员卫某", "market", casework.RoleDepartment},
 	{"wangge", "网格员孙某", "grid_east", casework.RoleGrid},
 	{"qiye", "企业联络人周某", "ent_a", casework.RoleEnterprise},
 	{"yizhan", "驿站工作人员吴某", "station", casework.RoleStation},
@@ -83,6 +84,9 @@ func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now t
 		return false, err
 	}
 	if err := z.people(ctx, now); err != nil {
+		return false, err
+	}
+	if err := z.loadHistory(ctx); err != nil {
 		return false, err
 	}
 	if err := z.cases(ctx, now); err != nil {

@@ -90,6 +90,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 		nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
 		c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
 		c.Returns, c.Repeats, extra, c.CreatedBy, c.Version, micros(c.CreatedAt), micros(c.UpdatedAt),
+		nullID(c.GridID), nullID(c.EnterpriseID), nullID(c.RepeatOf),
 	).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("store: insert case: %w", err)
@@ -244,28 +245,6 @@ func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case,
 	}
 	if err != nil {
 		return fmt.Errorf("store: schedule clock of %d: %w", c.ID, err)
-	}
-	return nil
-}
-
-// project keeps the derived tables in step with a case's change, in the
-// transaction that wrote the event. before is nil for a new case.
-func (s *Store) project(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
-	if before == nil && after.Routing != nil {
-		if err := s.insertCaseUnits(ctx, tx, after); err != nil {
-			return err
-		}
-	}
-	if before != nil && before.Status == after.Status && before.Line == after.Line {
-		return nil
-	}
-	if before != nil {
-		if _, err := tx.ExecContext(ctx, s.query("bump_status"), string(before.Line), string(before.Status), -1); err != nil {
-			return fmt.Errorf("store: status counts: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, s.query("bump_status"), string(after.Line), string(after.Status), 1); err != nil {
-		return fmt.Errorf("store: status counts: %w", err)
 	}
 	return nil
 }
@@ -456,7 +435,7 @@ func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 	var c casework.Case
 	var line, status, extraJSON string
 	var police int
-	var unit, origin, dup sql.NullInt64
+	var unit, origin, dup, grid, ent, repeatOf sql.NullInt64
 	var outcome sql.NullString
 	var satisfaction sql.NullInt64
 	var lat, lon sql.NullFloat64
@@ -464,12 +443,13 @@ func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 	err := r.Scan(&c.ID, &c.Number, &line, &c.Channel, &status, &c.Category, &c.Type, &police, &c.Risk, &c.Priority,
 		&unit, &origin, &dup, &outcome, &satisfaction, &c.Text, &c.Reporter.Name,
 		&c.Reporter.Phone, &c.Address, &lat, &lon, &occurred, &c.ExternalID, &c.Returns, &c.Repeats, &extraJSON,
-		&c.CreatedBy, &c.Version, &created, &updated)
+		&c.CreatedBy, &c.Version, &created, &updated, &grid, &ent, &repeatOf)
 	if err != nil {
 		return c, err
 	}
 	c.Line, c.Status, c.Police = casework.Line(line), casework.Status(status), police != 0
 	c.UnitID, c.OriginUnitID, c.DuplicateOf = idPtr(unit), idPtr(origin), idPtr(dup)
+	c.GridID, c.EnterpriseID, c.RepeatOf = idPtr(grid), idPtr(ent), idPtr(repeatOf)
 	if outcome.Valid {
 		o := casework.Outcome(outcome.String)
 		c.Outcome = &o

@@ -6,7 +6,7 @@ package store
 const caseColumns = `id, number, line, channel, status, category, type, police, risk, priority,
 	unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
 	reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,
-	created_by, version, created_at, updated_at`
+	created_by, version, created_at, updated_at, grid_id, enterprise_id, repeat_of`
 
 var queries = map[string]string{
 	// Cases.
@@ -15,8 +15,8 @@ var queries = map[string]string{
 	"insert_case": `INSERT INTO cases (number, line, channel, status, category, type, police, risk, priority,
 		unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
 		reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,
-		created_by, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		created_by, version, created_at, updated_at, grid_id, enterprise_id, repeat_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 	"update_case": `UPDATE cases SET status = ?, category = ?, type = ?, police = ?, risk = ?, priority = ?,
 		unit_id = ?, duplicate_of = ?, outcome = ?, satisfaction = ?, returns = ?, repeats = ?, extra = ?,
 		version = ?, updated_at = ?
@@ -28,9 +28,18 @@ var queries = map[string]string{
 	"status_counts": `SELECT line, status, n FROM status_counts`,
 	"upsert_clock": `INSERT INTO case_clocks (case_id, next_fire_at) VALUES (?, ?)
 		ON CONFLICT (case_id) DO UPDATE SET next_fire_at = excluded.next_fire_at`,
-	"delete_clock":     `DELETE FROM case_clocks WHERE case_id = ?`,
-	"due_clocks":       `SELECT case_id FROM case_clocks WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?`,
-	"next_clock":       `SELECT MIN(next_fire_at) FROM case_clocks`,
+	"delete_clock": `DELETE FROM case_clocks WHERE case_id = ?`,
+	"due_clocks":   `SELECT case_id FROM case_clocks WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?`,
+	"next_clock":   `SELECT MIN(next_fire_at) FROM case_clocks`,
+	"bump_rollup_day": `INSERT INTO rollup_day (day, line, category, status, outcome, n) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (line, day, category, status, outcome) DO UPDATE SET n = rollup_day.n + excluded.n`,
+	"bump_rollup_unit": `INSERT INTO rollup_unit (day, line, category, unit_id, status, outcome, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (line, day, category, unit_id, status, outcome) DO UPDATE SET n = rollup_unit.n + excluded.n`,
+	"stage_rows": `SELECT stage, started_at, due_at, met_at, breached, status FROM stage_times WHERE case_id = ?`,
+	"upsert_stage": `INSERT INTO stage_times (case_id, stage, line, created_at, started_at, due_at, met_at, breached, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, stage) DO UPDATE SET started_at = excluded.started_at,
+		due_at = excluded.due_at, met_at = excluded.met_at, breached = excluded.breached, status = excluded.status`,
+	"delete_stage":     `DELETE FROM stage_times WHERE case_id = ? AND stage = ?`,
 	"insert_case_unit": `INSERT INTO case_units (case_id, unit_id, role) VALUES (?, ?, ?)`,
 
 	// Idempotency.

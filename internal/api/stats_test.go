@@ -1,0 +1,140 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// resolveCase takes a case to resolved with an outcome, at the zone's clock.
+func (z *zone) resolveCase(id int64, outcome string) {
+	z.t.Helper()
+	for _, body := range []map[string]any{
+		{"action": "dispatch", "unit_id": z.units["team"]}, {"action": "accept"}, {"action": "arrive"},
+		{"action": "resolve", "outcome": outcome},
+	} {
+		z.act(id, "dispatcher", body).expect(z.t, 200)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	mk := func(typ string) int64 {
+		return z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "纠纷", "type": typ}).expect(t, 201).id()
+	}
+	for range 3 {
+		z.resolveCase(mk("neighbor"), "onsite_resolved")
+	}
+	z.resolveCase(mk("wage_arrears"), "taken_back_resolved")
+	z.resolveCase(mk("loan_debt"), "unresolved")
+	mk("environment") // still open
+	dup := mk("neighbor")
+	master := mk("neighbor")
+	z.act(dup, "dispatcher", map[string]any{"action": "merge", "into": master}).expect(t, 200)
+	police := mk("loan_debt")
+	z.act(police, "dispatcher", map[string]any{"action": "refer_police", "reason": "持械"}).expect(t, 200)
+
+	r := z.call("GET", "/api/v1/stats/summary?line=incident&from=2026-11-27&to=2026-11-28", "leader", nil).expect(t, 200)
+	if r.body["total"].(float64) != 7 || r.body["success"].(float64) != 4 || r.body["merged"].(float64) != 1 ||
+		r.body["referred_police"].(float64) != 1 || r.body["open"].(float64) != 2 || r.body["success_rate"].(float64) != 57.1 {
+		t.Fatalf("summary %s", r.raw)
+	}
+	var got []string
+	sum := 0.0
+	for _, c := range r.body["by_category"].([]any) {
+		m := c.(map[string]any)
+		got = append(got, fmt.Sprintf("%s:%v:%v:%v:%s", m["category"], m["count"], m["percent"], m["percent_whole"], m["label"]))
+		sum += m["percent_whole"].(float64)
+	}
+	if fmt.Sprint(got) != "[civil:4:57.1:57:民事纠纷 labor:1:14.3:15:劳资纠纷 contract:1:14.3:14:合同纠纷 other:1:14.3:14:其他纠纷]" || sum != 100 {
+		t.Fatalf("by category %v (sum %v)", got, sum)
+	}
+	// An empty period answers zeros.
+	e := z.call("GET", "/api/v1/stats/summary?from=2020-01-01&to=2020-02-01", "leader", nil).expect(t, 200)
+	if e.body["total"].(float64) != 0 || e.body["success_rate"].(float64) != 0 || len(e.body["by_category"].([]any)) != 4 {
+		t.Fatalf("empty period %s", e.raw)
+	}
+	for _, q := range []string{"from=2026-12-01&to=2026-11-01", "from=昨天", "to=2026-13-45", "line=tax", "colour=red", "unit_id=x"} {
+		z.call("GET", "/api/v1/stats/summary?"+q, "leader", nil).expect(t, 400)
+	}
+	z.call("GET", "/api/v1/stats/summary", "responder", nil).expect(t, 403)
+	// Per unit, from the rollup by unit: the team holds the five it handled.
+	u := z.call("GET", fmt.Sprintf("/api/v1/stats/summary?from=2026-11-27&to=2026-11-28&unit_id=%d", z.units["team"]), "leader", nil).expect(t, 200)
+	if u.body["total"].(float64) != 5 {
+		t.Fatalf("team summary %s", u.raw)
+	}
+}
+
+func TestBreakdownsAndReports(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	for i, typ := range []string{"neighbor", "wage_arrears", "wage_arrears", "consumer"} {
+		id := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "纠纷", "type": typ, "channel": []string{"110", "12345"}[i%2]}).expect(t, 201).id()
+		z.now = t0.Add(time.Duration(i+1) * 30 * time.Second)
+		z.resolveCase(id, "onsite_resolved")
+		z.act(id, "dispatcher", map[string]any{"action": "close", "satisfaction": 4 + i%2}).expect(t, 200)
+	}
+	ret := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "退单的"}).expect(t, 201).id()
+	z.act(ret, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["market"]}).expect(t, 200)
+	z.act(ret, "market", map[string]any{"action": "return", "reason": "不归我们"}).expect(t, 200)
+
+	for _, by := range []string{"category", "type", "channel", "unit", "grid", "enterprise", "risk", "line"} {
+		r := z.call("GET", "/api/v1/stats/breakdown?from=2026-11-27&to=2026-11-28&by="+by, "dispatcher", nil).expect(t, 200)
+		if r.body["total"].(map[string]any)["reports"].(float64) != 5 {
+			t.Fatalf("by %s: %s", by, r.raw)
+		}
+	}
+	r := z.call("GET", "/api/v1/stats/breakdown?from=2026-11-27&to=2026-11-28&by=type&type=wage_arrears", "dispatcher", nil).expect(t, 200)
+	row := r.body["rows"].([]any)[0].(map[string]any)
+	if row["label"] != "欠薪讨薪" || row["total"].(float64) != 2 || row["follow_up_rate"].(float64) != 100 || row["satisfaction_rate"].(float64) != 100 {
+		t.Fatalf("wage row %v", row)
+	}
+	z.call("GET", "/api/v1/stats/breakdown?by=colour", "dispatcher", nil).expect(t, 400, "invalid_dimension")
+	z.call("GET", "/api/v1/stats/breakdown?risk=extreme", "dispatcher", nil).expect(t, 400)
+
+	sla := z.call("GET", "/api/v1/stats/sla?from=2026-11-27&to=2026-11-28", "dispatcher", nil).expect(t, 200)
+	first := sla.body["stages"].([]any)[0].(map[string]any)
+	if first["stage"] != "respond" || first["count"].(float64) != 5 || first["median_seconds"] == nil {
+		t.Fatalf("sla %s", sla.raw)
+	}
+	rets := z.call("GET", "/api/v1/stats/returns?from=2026-11-27&to=2026-11-28", "dispatcher", nil).expect(t, 200)
+	if !strings.Contains(string(rets.raw), `"unit_name":"市场监管所","returns":1`) {
+		t.Fatalf("returns %s", rets.raw)
+	}
+	z.call("GET", "/api/v1/stats/trend?from=2026-11-27&to=2026-11-28", "leader", nil).expect(t, 200)
+
+	x := z.call("GET", "/api/v1/reports/summary.xlsx?from=2026-11-27&to=2026-11-28&line=incident", "leader", nil).expect(t, 200)
+	f, err := excelize.OpenReader(bytes.NewReader(x.raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(f.GetSheetList()) != "[汇总 图表 说明]" {
+		t.Fatalf("sheets %v", f.GetSheetList())
+	}
+	title, _ := f.GetCellValue("汇总", "A1")
+	merged, _ := f.GetMergeCells("汇总")
+	if title != "开发区综合指挥平台纠纷调处情况统计" || len(merged) == 0 || merged[0].GetStartAxis() != "A1" {
+		t.Fatalf("title %q merged %v", title, merged)
+	}
+	header, _ := f.GetCellValue("汇总", "A5")
+	if header != "纠纷类别" {
+		t.Fatalf("header %q", header)
+	}
+	h := z.call("GET", "/api/v1/reports/daily.html?date=2026-11-27", "leader", nil).expect(t, 200)
+	if !strings.Contains(string(h.raw), "值班日报") || !strings.Contains(string(h.raw), "@media print") {
+		t.Fatal("daily html report")
+	}
+	txt := z.call("GET", "/api/v1/reports/monthly.txt?month=2026-11", "leader", nil).expect(t, 200)
+	if !strings.Contains(string(txt.raw), "2026年11月1日至2026年11月30日") || !strings.Contains(string(txt.raw), "实际流转纠纷共5起") {
+		t.Fatalf("monthly text %s", txt.raw)
+	}
+	z.call("GET", "/api/v1/reports/weekly.txt?week=2026-11-27", "leader", nil).expect(t, 200)
+	z.call("GET", "/api/v1/reports/summary.pdf", "leader", nil).expect(t, 404)
+	z.call("GET", "/api/v1/reports/monthly.txt?month=2026-13", "leader", nil).expect(t, 400)
+	z.call("GET", "/api/v1/reports/summary.xlsx?from=2026-12-01&to=2026-11-01", "leader", nil).expect(t, 400)
+}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/config"
+	"github.com/yizhan/yizhan/internal/stats"
+)
+
+// reportCommand writes a report from the store, which a running server
+// may be using at the same time.
+func reportCommand() *cobra.Command {
+	var st config.Store
+	var from, to, format, line, kind, out, org string
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "write the summary, daily, weekly or monthly report (xlsx, html or text)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			loc := config.ZoneLocation()
+			req := stats.Request{Kind: kind, Line: line, Org: org}
+			if line == "all" {
+				req.Line = ""
+			} else if !casework.Line(line).Valid() {
+				return fmt.Errorf("--line must be incident, enterprise, worker or all, got %q", line)
+			}
+			switch kind {
+			case stats.KindSummary, stats.KindDaily, stats.KindWeekly, stats.KindMonthly:
+			default:
+				return fmt.Errorf("--kind must be summary, daily, weekly or monthly, got %q", kind)
+			}
+			switch format {
+			case "xlsx", "html", "text":
+			default:
+				return fmt.Errorf("--format must be xlsx, html or text, got %q", format)
+			}
+			var err error
+			if req.From, req.To, err = reportPeriod(kind, from, to, loc, time.Now()); err != nil {
+				return err
+			}
+			s, err := openStore(cmd.Context(), st, stderrLogger(), loc)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rep, err := stats.Build(cmd.Context(), s, req, time.Now().In(loc))
+			if err != nil {
+				return err
+			}
+			var w io.Writer = cmd.OutOrStdout()
+			if out != "-" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			switch format {
+			case "xlsx":
+				return stats.WriteXLSX(w, rep)
+			case "html":
+				return stats.WriteHTML(w, rep)
+			}
+			_, err = io.WriteString(w, rep.Text)
+			return err
+		},
+	}
+	config.BindStore(cmd.Flags(), &st)
+	cmd.Flags().StringVar(&from, "from", "", "start of the period, YYYY-MM-DD or RFC 3339 (inclusive)")
+	cmd.Flags().StringVar(&to, "to", "", "end of the period, YYYY-MM-DD or RFC 3339 (exclusive)")
+	cmd.Flags().StringVar(&format, "format", "text", "xlsx, html or text")
+	cmd.Flags().StringVar(&line, "line", "incident", "incident, enterprise, worker or all")
+	cmd.Flags().StringVar(&kind, "kind", stats.KindSummary, "summary, daily (值班日报), weekly or monthly")
+	cmd.Flags().StringVar(&out, "out", "-", "file to write, - for standard output")
+	cmd.Flags().StringVar(&org, "org", "", "name of the platform in the report (default 开发区综合指挥平台)")
+	return cmd
+}
+
+// reportPeriod works out [from, to): given dates, or the day, week or
+// month of a daily, weekly or monthly report that holds --from (default
+// today).
+func reportPeriod(kind, from, to string, loc *time.Location, now time.Time) (time.Time, time.Time, error) {
+	parse := func(name, v string) (time.Time, error) {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t.In(loc), nil
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, loc)
+		if err != nil {
+			return t, fmt.Errorf("--%s must be YYYY-MM-DD or RFC 3339, got %q", name, v)
+		}
+		return t, nil
+	}
+	day := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
+	start := day
+	if from != "" {
+		t, err := parse("from", from)
+		if err != nil {
+			return t, t, err
+		}
+		start = t
+	}
+	var end time.Time
+	switch kind {
+	case stats.KindDaily:
+		start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
+		end = start.AddDate(0, 0, 1)
+	case stats.KindWeekly:
+		start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
+		start = start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7))
+		end = start.AddDate(0, 0, 7)
+	case stats.KindMonthly:
+		start = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
+		end = start.AddDate(0, 1, 0)
+	default:
+		if from == "" {
+			start = time.Date(day.Year(), 1, 1, 0, 0, 0, 0, loc)
+		}
+		end = now.In(loc)
+	}
+	if to != "" {
+		t, err := parse("to", to)
+		if err != nil {
+			return t, t, err
+		}
+		end = t
+	}
+	if start.After(end) {
+		return start, end, fmt.Errorf("--from must not be after --to")
+	}
+	return start, end, nil
+}

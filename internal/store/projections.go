@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
+)
+
+// project keeps the derived tables in step with a case's change, in the
+// transaction that wrote the event: co-units, status counts, the
+// statistics rollups and the SLA stage record. before is nil for a new case.
+func (s *Store) project(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
+	if before == nil && after.Routing != nil {
+		if err := s.insertCaseUnits(ctx, tx, after); err != nil {
+			return err
+		}
+	}
+	if err := s.projectCounts(ctx, tx, before, after); err != nil {
+		return err
+	}
+	return s.projectStages(ctx, tx, before == nil, after)
+}
+
+// rollupKey is where a case counts in the rollups.
+type rollupKey struct {
+	day      int
+	line     string
+	category string
+	unit     int64
+	status   string
+	outcome  string
+}
+
+func (s *Store) rollupKeyOf(c *casework.Case) rollupKey {
+	k := rollupKey{day: s.dayOf(c.CreatedAt), line: string(c.Line), category: c.Category, status: string(c.Status)}
+	if c.UnitID != nil {
+		k.unit = *c.UnitID
+	}
+	if c.Outcome != nil {
+		k.outcome = string(*c.Outcome)
+	}
+	return k
+}
+
+// dayOf is the zone's calendar day of a time as YYYYMMDD.
+func (s *Store) dayOf(t time.Time) int {
+	y, m, d := t.In(s.loc).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// projectCounts moves a case between the cells of the status counts and
+// the rollups when what they count it by changed.
+func (s *Store) projectCounts(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
+	nk := s.rollupKeyOf(after)
+	statusChanged, dayChanged, unitChanged := true, true, true
+	var ok rollupKey
+	if before != nil {
+		ok = s.rollupKeyOf(before)
+		statusChanged = ok.line != nk.line || ok.status != nk.status
+		dayChanged = statusChanged || ok.category != nk.category || ok.outcome != nk.outcome || ok.day != nk.day
+		unitChanged = dayChanged || ok.unit != nk.unit
+	}
+	bump := func(k rollupKey, n int) error {
+		if statusChanged {
+			if _, err := tx.ExecContext(ctx, s.query("bump_status"), k.line, k.status, n); err != nil {
+				return fmt.Errorf("store: status counts: %w", err)
+			}
+		}
+		if dayChanged {
+			if _, err := tx.ExecContext(ctx, s.query("bump_rollup_day"), k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
+				return fmt.Errorf("store: rollup: %w", err)
+			}
+		}
+		if unitChanged {
+			if _, err := tx.ExecContext(ctx, s.query("bump_rollup_unit"), k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
+				return fmt.Errorf("store: rollup by unit: %w", err)
+			}
+		}
+		return nil
+	}
+	if before != nil {
+		if err := bump(ok, -1); err != nil {
+			return err
+		}
+	}
+	return bump(nk, 1)
+}
+
+// stageRow is the record of one SLA stage that has stopped, breached or
+// been cancelled.
+type stageRow struct {
+	startedAt, dueAt int64
+	metAt            sql.NullInt64
+	breached         bool
+	status           string
+}
+
+func rowOf(d sla.Deadline) (stageRow, bool) {
+	if d.MetAt == nil && !d.Breached && d.Status != sla.ClockCancelled {
+		return stageRow{}, false
+	}
+	r := stageRow{startedAt: micros(d.StartedAt), dueAt: micros(d.DueAt), breached: d.Breached, status: string(d.Status)}
+	if d.MetAt != nil {
+		r.metAt = sql.NullInt64{Int64: micros(*d.MetAt), Valid: true}
+	}
+	if d.Status == sla.ClockBreached || d.Status == sla.ClockWarning {
+		r.status = string(sla.ClockBreached) // still running, past due
+	}
+	return r, true
+}
+
+// projectStages records the stages that have stopped, breached or been
+// cancelled, and forgets a stage a reopen restarted.
+func (s *Store) projectStages(ctx context.Context, tx *sql.Tx, created bool, c *casework.Case) error {
+	want := map[string]stageRow{}
+	for _, d := range c.Deadlines {
+		if r, ok := rowOf(d); ok {
+			want[d.Stage] = r
+		}
+	}
+	have := map[string]stageRow{}
+	if !created {
+		rows, err := tx.QueryContext(ctx, s.query("stage_rows"), c.ID)
+		if err != nil {
+			return fmt.Errorf("store: stage rows: %w", err)
+		}
+		for rows.Next() {
+			var stage string
+			var r stageRow
+			var breached int
+			if err := rows.Scan(&stage, &r.startedAt, &r.dueAt, &r.metAt, &breached, &r.status); err != nil {
+				rows.Close()
+				return err
+			}
+			r.breached = breached != 0
+			have[stage] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for stage, r := range want {
+		if have[stage] == r {
+			continue
+		}
+		var met any
+		if r.metAt.Valid {
+			met = r.metAt.Int64
+		}
+		if _, err := tx.ExecContext(ctx, s.query("upsert_stage"), c.ID, stage, string(c.Line), micros(c.CreatedAt),
+			r.startedAt, r.dueAt, met, boolInt(r.breached), r.status); err != nil {
+			return fmt.Errorf("store: stage %s: %w", stage, err)
+		}
+	}
+	for stage := range have {
+		if _, ok := want[stage]; !ok {
+			if _, err := tx.ExecContext(ctx, s.query("delete_stage"), c.ID, stage); err != nil {
+				return fmt.Errorf("store: stage %s: %w", stage, err)
+			}
+		}
+	}
+	return nil
+}
