@@ -36,6 +36,9 @@ type Deps struct {
 	// Hub fans events out to live consoles; Webhooks to subscribed systems.
 	Hub      *notify.Hub
 	Webhooks *notify.Webhooks
+	// Console serves the web console at every path outside /api, /healthz
+	// and /metrics; nil serves none.
+	Console http.Handler
 }
 
 // Server holds the handlers and their dependencies.
@@ -52,6 +55,7 @@ type Server struct {
 	returns    int
 	hub        *notify.Hub
 	webhooks   *notify.Webhooks
+	console    http.Handler
 	metrics    *metrics
 	ready      atomic.Bool
 }
@@ -68,6 +72,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		returns:    cmp.Or(d.ReturnLimit, casework.DefaultReturnLimit),
 		hub:        d.Hub,
 		webhooks:   d.Webhooks,
+		console:    d.Console,
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()
@@ -207,6 +212,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/reports/{file}", s.auth(s.report))
 
 	mux.HandleFunc("/api/", s.notFound)
+	if s.console != nil {
+		mux.Handle("/", s.console)
+	}
 	return s.recoverPanics(s.metrics.instrument(mux))
 }
 
