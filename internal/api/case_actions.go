@@ -63,6 +63,9 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 		return
 	}
 	s.Publish(r.Context(), d.Case, []casework.Event{d.Event})
+	if cmd.Action == casework.ActionReclassify {
+		s.triage.Corrected()
+	}
 	if d.Master != nil {
 		s.Publish(r.Context(), *d.Master, []casework.Event{*d.MasterEvent})
 	}

@@ -58,7 +58,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
-	c, ev, err := casework.Receive(in, s.classifier.Classify(in.Text), s.types, actor, s.now())
+	cls := s.triage.Classify(in.Text)
+	c, ev, err := casework.Receive(in, cls, s.types, actor, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -69,18 +70,30 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		return
 	}
 	sum := sha256.Sum256(raw)
-	c, replayed, err := s.store.CreateCase(r.Context(), store.NewCase{
+	created, err := s.store.CreateCase(r.Context(), store.NewCase{
 		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
+		Duplicates: s.duplicateCheck(c, typeConfidence(in, cls)),
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if replayed {
+	if created.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	} else {
-		s.Publish(r.Context(), c, evs)
+		s.Publish(r.Context(), created.Case, created.Events)
+		if created.Master != nil {
+			s.Publish(r.Context(), *created.Master, []casework.Event{*created.MasterEvent})
+		}
 	}
+	c, evs = created.Case, created.Events
+	if created.Replayed {
+		if evs, err = s.store.Events(r.Context(), c.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
 	writeJSON(w, http.StatusCreated, viewCase(c, u.Role))
 }
@@ -114,6 +127,15 @@ func (s *Server) route(c casework.Case, ev casework.Event, actor casework.Actor)
 func (s *Server) routingFor(dir *routing.Directory, c casework.Case, reporterUnit *int64) *casework.Routing {
 	rt := s.rules.Load().Route(dir, s.ents.Load(), c, reporterUnit, s.loc)
 	return &rt
+}
+
+// typeConfidence is how sure the case's type is: certain when the
+// dispatcher gave it, triage's confidence otherwise.
+func typeConfidence(in casework.Intake, cls casework.Classification) float64 {
+	if in.Type != "" || in.Category != "" {
+		return 1
+	}
+	return cls.Confidence
 }
 
 // env is what the case engine needs to decide now.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
+	"github.com/yizhan/yizhan/internal/triage/learn"
 )
 
 // zone is a test server with a small directory and an account per role.
@@ -33,7 +35,14 @@ type zone struct {
 
 var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, storetest.Zone)
 
+// newZone is a test server without the duplicate check, so that tests may
+// file many alike reports; newZoneWith turns it on.
 func newZone(t testing.TB) *zone {
+	t.Helper()
+	return newZoneWith(t, false)
+}
+
+func newZoneWith(t testing.TB, checkDuplicates bool) *zone {
 	t.Helper()
 	st := storetest.SQLite(t)
 	z := &zone{t: t, st: st, units: map[string]int64{}, tokens: map[string]string{}, now: t0}
@@ -87,7 +96,8 @@ func newZone(t testing.TB) *zone {
 		z.tokens[u.name] = tok
 	}
 	s, err := api.New(ctx, api.Deps{Store: st, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
-		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}})
+		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}, Triage: sharedTriage(t),
+		NoDuplicateCheck: !checkDuplicates})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,3 +198,22 @@ func (z *zone) act(id int64, user string, body map[string]any) reply {
 }
 
 func time_h(h int) time.Duration { return time.Duration(h) * time.Hour }
+
+var (
+	triageOnce    sync.Once
+	triageLearner *learn.Learner
+	triageErr     error
+)
+
+// sharedTriage trains the triage model once for all the tests of the
+// package: the model is read-only once trained.
+func sharedTriage(t testing.TB) *learn.Learner {
+	triageOnce.Do(func() {
+		triageLearner = &learn.Learner{Log: slog.New(slog.DiscardHandler)}
+		triageErr = triageLearner.Train(context.Background())
+	})
+	if triageErr != nil {
+		t.Fatal(triageErr)
+	}
+	return triageLearner
+}

@@ -83,7 +83,7 @@ func (s *Server) previewRouting(w http.ResponseWriter, r *http.Request, u accoun
 		s.fail(w, r, err)
 		return
 	}
-	c, _, err := casework.Receive(in, s.classifier.Classify(in.Text), s.types, actor, s.now())
+	c, _, err := casework.Receive(in, s.triage.Classify(in.Text), s.types, actor, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return

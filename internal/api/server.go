@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/dedup"
 	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
@@ -22,11 +23,18 @@ import (
 
 // Deps are what the handlers need.
 type Deps struct {
-	Store      *store.Store
-	Classifier casework.Classifier
-	Types      casework.TypeChecker
-	Logger     *slog.Logger
-	Registry   *prometheus.Registry
+	Store *store.Store
+	// Triage reads reports; it also says which types exist.
+	Triage Triager
+	// Dedup configures the duplicate check (defaults: 2 hours, 300 m).
+	Dedup dedup.Config
+	// NoAutoMerge lists a sure duplicate as a candidate instead of merging
+	// it at once; NoDuplicateCheck skips the check altogether (tests that
+	// file many alike reports).
+	NoAutoMerge      bool
+	NoDuplicateCheck bool
+	Logger           *slog.Logger
+	Registry         *prometheus.Registry
 	// Now is the clock; tests inject one.
 	Now func() time.Time
 	// Location is the zone's time zone, for dates without a zone.
@@ -43,42 +51,57 @@ type Deps struct {
 
 // Server holds the handlers and their dependencies.
 type Server struct {
-	store      *store.Store
-	classifier casework.Classifier
-	types      casework.TypeChecker
-	log        *slog.Logger
-	now        func() time.Time
-	loc        *time.Location
-	dir        atomic.Pointer[routing.Directory]
-	rules      atomic.Pointer[routing.RuleSet]
-	ents       atomic.Pointer[routing.EnterpriseIndex]
-	returns    int
-	hub        *notify.Hub
-	webhooks   *notify.Webhooks
-	console    http.Handler
-	metrics    *metrics
-	ready      atomic.Bool
+	store     *store.Store
+	triage    Triager
+	types     casework.TypeChecker
+	dedupCfg  dedup.Config
+	autoMerge bool
+	checkDups bool
+	log       *slog.Logger
+	now       func() time.Time
+	loc       *time.Location
+	dir       atomic.Pointer[routing.Directory]
+	rules     atomic.Pointer[routing.RuleSet]
+	ents      atomic.Pointer[routing.EnterpriseIndex]
+	returns   int
+	hub       *notify.Hub
+	webhooks  *notify.Webhooks
+	console   http.Handler
+	metrics   *metrics
+	ready     atomic.Bool
 }
 
 // New builds the server and loads the directory.
 func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
-		store:      d.Store,
-		classifier: cmp.Or[casework.Classifier](d.Classifier, casework.Unclassified{}),
-		types:      cmp.Or[casework.TypeChecker](d.Types, casework.ContractTypes{}),
-		log:        cmp.Or(d.Logger, slog.Default()),
-		now:        d.Now,
-		loc:        d.Location,
-		returns:    cmp.Or(d.ReturnLimit, casework.DefaultReturnLimit),
-		hub:        d.Hub,
-		webhooks:   d.Webhooks,
-		console:    d.Console,
+		store:     d.Store,
+		triage:    d.Triage,
+		types:     d.Triage,
+		dedupCfg:  d.Dedup,
+		autoMerge: !d.NoAutoMerge,
+		checkDups: !d.NoDuplicateCheck,
+		log:       cmp.Or(d.Logger, slog.Default()),
+		now:       d.Now,
+		loc:       d.Location,
+		returns:   cmp.Or(d.ReturnLimit, casework.DefaultReturnLimit),
+		hub:       d.Hub,
+		webhooks:  d.Webhooks,
+		console:   d.Console,
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.triage == nil {
+		return nil, fmt.Errorf("api: no triage")
+	}
+	if s.dedupCfg == (dedup.Config{}) {
+		s.dedupCfg = dedup.DefaultConfig()
+	}
+	if err := s.dedupCfg.Validate(); err != nil {
+		return nil, err
 	}
 	if s.loc == nil {
 		s.loc = time.Local
@@ -159,6 +182,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/cases/{id}/actions", s.auth(s.actOnCase))
 
 	mux.Handle("GET /api/v1/cases/{id}/recommend", s.auth(s.recommend))
+	mux.Handle("POST /api/v1/triage", s.auth(s.triageText))
 
 	mux.Handle("POST /api/v1/units", s.auth(s.createUnit))
 	mux.Handle("GET /api/v1/units", s.auth(s.listUnits))

@@ -45,10 +45,12 @@ func (s Scope) UnitIDs() []int64 {
 // centerActions are decisions the command center takes: sending a case
 // out, merging duplicates, correcting the classification, reopening.
 var centerActions = map[Action]bool{
-	ActionDispatch:   true,
-	ActionMerge:      true,
-	ActionReclassify: true,
-	ActionReopen:     true,
+	ActionDispatch:    true,
+	ActionMerge:       true,
+	ActionUnmerge:     true,
+	ActionDismissDups: true,
+	ActionReclassify:  true,
+	ActionReopen:      true,
 }
 
 // Authorize says whether the account's role may take the action at all;

@@ -5,30 +5,37 @@ type Action string
 
 // The actions of the contract, and the event that records a case's creation.
 const (
-	ActionReceive     Action = "receive"           // 受理: the case was created
-	ActionDispatch    Action = "dispatch"          // 派单
-	ActionAccept      Action = "accept"            // 签收
-	ActionArrive      Action = "arrive"            // 到场
-	ActionTakeBack    Action = "take_back"         // 带回调处
-	ActionResolve     Action = "resolve"           // 处置完毕
-	ActionClose       Action = "close"             // 办结
-	ActionReopen      Action = "reopen"            // 重办
-	ActionReturn      Action = "return"            // 退单: the unit hands the case back
-	ActionTransfer    Action = "transfer"          // 转办 / 下派 / 上报
-	ActionReferPolice Action = "refer_police"      // 移交公安
-	ActionMerge       Action = "merge"             // 合并重复件
-	ActionReclassify  Action = "reclassify"        // 改类
-	ActionEscalate    Action = "escalate"          // 升级上报
-	ActionSupervise   Action = "supervise"         // 督办
-	ActionNote        Action = "note"              // 备注
-	ActionExtend      Action = "extend"            // 延期申请
-	ActionPause       Action = "pause"             // 挂起: stop the clocks, e.g. waiting for the reporter
-	ActionResume      Action = "resume"            // 恢复: restart them
-	ActionApproveExt  Action = "approve_extension" // 批准延期
-	ActionRefuseExt   Action = "refuse_extension"  // 驳回延期
+	ActionReceive     Action = "receive"            // 受理: the case was created
+	ActionDispatch    Action = "dispatch"           // 派单
+	ActionAccept      Action = "accept"             // 签收
+	ActionArrive      Action = "arrive"             // 到场
+	ActionTakeBack    Action = "take_back"          // 带回调处
+	ActionResolve     Action = "resolve"            // 处置完毕
+	ActionClose       Action = "close"              // 办结
+	ActionReopen      Action = "reopen"             // 重办
+	ActionReturn      Action = "return"             // 退单: the unit hands the case back
+	ActionTransfer    Action = "transfer"           // 转办 / 下派 / 上报
+	ActionReferPolice Action = "refer_police"       // 移交公安
+	ActionMerge       Action = "merge"              // 合并重复件
+	ActionReclassify  Action = "reclassify"         // 改类
+	ActionEscalate    Action = "escalate"           // 升级上报
+	ActionSupervise   Action = "supervise"          // 督办
+	ActionNote        Action = "note"               // 备注
+	ActionExtend      Action = "extend"             // 延期申请
+	ActionPause       Action = "pause"              // 挂起: stop the clocks, e.g. waiting for the reporter
+	ActionResume      Action = "resume"             // 恢复: restart them
+	ActionApproveExt  Action = "approve_extension"  // 批准延期
+	ActionRefuseExt   Action = "refuse_extension"   // 驳回延期
+	ActionUnmerge     Action = "unmerge"            // 撤销合并: undo a wrong merge
+	ActionDismissDups Action = "dismiss_duplicates" // 排除疑似重复
 	// ActionDuplicateAdded is written on the master case when a duplicate
 	// report is merged into it: the extra reporter and text.
 	ActionDuplicateAdded Action = "duplicate_added"
+	// ActionDuplicateRemoved is written on the master when a wrong merge is
+	// undone; ActionRepeatLinked on a new case that repeats a settled
+	// dispute of the same parties (重复纠纷).
+	ActionDuplicateRemoved Action = "duplicate_removed"
+	ActionRepeatLinked     Action = "repeat_linked"
 	// ActionDeadlineWarning and ActionDeadlineBreach are written by the
 	// scheduler when a stage's clock turns yellow (80% used) or red.
 	ActionDeadlineWarning Action = "deadline_warning"
@@ -69,6 +76,8 @@ var rules = map[Action]rule{
 	ActionResume:      {label: "恢复", anyOpen: true},
 	ActionApproveExt:  {label: "批准延期", anyOpen: true},
 	ActionRefuseExt:   {label: "驳回延期", anyOpen: true},
+	ActionUnmerge:     {label: "撤销合并", from: []Status{StatusMerged}},
+	ActionDismissDups: {label: "排除疑似重复", anyOpen: true},
 }
 
 // Actions lists the actions a client may ask for, in the contract's order.
@@ -76,14 +85,16 @@ var Actions = []Action{
 	ActionDispatch, ActionAccept, ActionArrive, ActionTakeBack, ActionResolve, ActionClose,
 	ActionReopen, ActionReturn, ActionTransfer, ActionReferPolice, ActionMerge,
 	ActionReclassify, ActionEscalate, ActionSupervise, ActionNote, ActionExtend,
-	ActionPause, ActionResume, ActionApproveExt, ActionRefuseExt,
+	ActionPause, ActionResume, ActionApproveExt, ActionRefuseExt, ActionUnmerge, ActionDismissDups,
 }
 
 var eventLabels = map[Action]string{
-	ActionReceive:         "受理",
-	ActionDuplicateAdded:  "重复报警并入",
-	ActionDeadlineWarning: "时限预警",
-	ActionDeadlineBreach:  "超时",
+	ActionReceive:          "受理",
+	ActionDuplicateAdded:   "重复报警并入",
+	ActionDuplicateRemoved: "撤销合并移出",
+	ActionRepeatLinked:     "关联重复纠纷",
+	ActionDeadlineWarning:  "时限预警",
+	ActionDeadlineBreach:   "超时",
 }
 
 // Known reports whether a client may ask for the action.
@@ -115,6 +126,8 @@ func Allowed(a Action, s Status) bool {
 }
 
 // next is the status after action a from s, which Allowed has accepted.
+// Unmerge is the one action whose target depends on the case: Decide
+// restores the status the case had before it was merged.
 func next(a Action, s Status) Status {
 	if to := rules[a].to; to != "" {
 		return to

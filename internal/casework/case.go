@@ -99,6 +99,13 @@ type Case struct {
 	// RepeatOf links a repeat dispute (重复纠纷) to the earlier case of the
 	// same parties.
 	RepeatOf *int64 `json:"repeat_of"`
+	// Callers are the phones of duplicate reports merged into the case, and
+	// LastReportAt the time of the latest: a caller who rings every hour
+	// keeps landing on this case.
+	Callers      []string   `json:"callers,omitempty"`
+	LastReportAt *time.Time `json:"last_report_at,omitempty"`
+	// MergedFrom is the status a merged case had before: unmerge restores it.
+	MergedFrom Status `json:"-"`
 	// FirstReceiver is true once the center named the lead unit under the
 	// first-receiver rule (首接负责) after too many returns: it may not
 	// hand the case back again.
@@ -174,11 +181,17 @@ func changes(before, after *Case) map[string]Change {
 	if before.Returns != after.Returns {
 		add("returns", before.Returns, after.Returns)
 	}
+	if len(before.DuplicateCandidates) != len(after.DuplicateCandidates) {
+		add("duplicate_candidates", len(before.DuplicateCandidates), len(after.DuplicateCandidates))
+	}
 	if before.FirstReceiver != after.FirstReceiver {
 		add("first_receiver", before.FirstReceiver, after.FirstReceiver)
 	}
 	if before.Paused != after.Paused {
 		add("paused", before.Paused, after.Paused)
+	}
+	if !sameID(before.RepeatOf, after.RepeatOf) {
+		add("repeat_of", idOrNil(before.RepeatOf), idOrNil(after.RepeatOf))
 	}
 	if before.Repeats != after.Repeats {
 		add("repeats", before.Repeats, after.Repeats)
@@ -224,6 +237,11 @@ func (c Case) Clone() Case {
 	out.OriginUnitID = cloneID(c.OriginUnitID)
 	out.DuplicateOf = cloneID(c.DuplicateOf)
 	out.GridID, out.EnterpriseID, out.RepeatOf = cloneID(c.GridID), cloneID(c.EnterpriseID), cloneID(c.RepeatOf)
+	out.Callers = append([]string(nil), c.Callers...)
+	if c.LastReportAt != nil {
+		t := *c.LastReportAt
+		out.LastReportAt = &t
+	}
 	if c.Outcome != nil {
 		o := *c.Outcome
 		out.Outcome = &o

@@ -184,7 +184,16 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 		}
 		after.Police = true
 	case ActionMerge:
-		if err := d.merge(c, &after, cmd, refs, &ev); err != nil {
+		if err := d.merge(c, &after, cmd, actor, refs, &ev); err != nil {
+			return d, err
+		}
+	case ActionUnmerge:
+		if ev.Reason == "" {
+			return d, Invalid("reason_required", "撤销合并须填写原因")
+		}
+		d.unmerge(c, &after, actor, refs, &ev)
+	case ActionDismissDups:
+		if err := dismissDuplicates(c, &after, cmd, &ev); err != nil {
 			return d, err
 		}
 	case ActionReclassify:
@@ -309,7 +318,7 @@ func transfer(c Case, after *Case, cmd Command, actor Actor, refs Refs, ev *Even
 
 var directionLabels = map[string]string{"down": "下派", "up": "上报", "across": "转办"}
 
-func (d *Decision) merge(c Case, after *Case, cmd Command, refs Refs, ev *Event) error {
+func (d *Decision) merge(c Case, after *Case, cmd Command, actor Actor, refs Refs, ev *Event) error {
 	if cmd.Into == nil {
 		return Invalid("into_required", "合并须指定主工单 into")
 	}
@@ -324,32 +333,63 @@ func (d *Decision) merge(c Case, after *Case, cmd Command, refs Refs, ev *Event)
 		return Conflict("master_not_open", "主工单 %s 状态为“%s”，不能并入", master.Number, master.Status.Label())
 	}
 	after.DuplicateOf = &master.ID
-	ev.Details = map[string]any{"into_number": master.Number}
+	after.MergedFrom = c.Status
+	after.DuplicateCandidates = nil
+	ev.Details = map[string]any{"into": master.ID, "into_number": master.Number}
+	m, mev := AddDuplicate(*master, c, actor, ev.Note, ev.At)
+	d.Master, d.MasterEvent = &m, &mev
+	return nil
+}
 
+// unmerge undoes a wrong merge: the case gets back the status it had,
+// and the master forgets the repeat.
+func (d *Decision) unmerge(c Case, after *Case, actor Actor, refs Refs, ev *Event) {
+	after.Status = c.MergedFrom
+	if !after.Status.Valid() || after.Status == StatusMerged {
+		after.Status = StatusReceived
+	}
+	after.DuplicateOf = nil
+	after.MergedFrom = ""
+	if refs.Into == nil {
+		return
+	}
+	master := refs.Into
 	m := master.Clone()
-	m.Repeats++
+	if m.Repeats > 0 {
+		m.Repeats--
+	}
 	m.Version = master.Version + 1
 	m.UpdatedAt = ev.At
-	mev := Event{
-		CaseID:    master.ID,
-		Seq:       m.Version,
-		Action:    ActionDuplicateAdded,
-		At:        ev.At,
-		ActorID:   ev.ActorID,
-		Actor:     ev.Actor,
-		ActorName: ev.ActorName,
-		UnitID:    cloneID(ev.UnitID),
-		Note:      ev.Note,
-		Details: map[string]any{
-			"case_id":  c.ID,
-			"number":   c.Number,
-			"reporter": c.Reporter,
-			"text":     c.Text,
-		},
-	}
+	mev := Event{CaseID: master.ID, Seq: m.Version, Action: ActionDuplicateRemoved, At: ev.At,
+		ActorID: actor.UserID, Actor: actor.Username, ActorName: actor.Name, UnitID: cloneID(actor.UnitID), Reason: ev.Reason,
+		Details: map[string]any{"case_id": c.ID, "number": c.Number}}
 	mev.Changes = changes(master, &m)
-	d.Master = &m
-	d.MasterEvent = &mev
+	ev.Details = map[string]any{"from": master.ID, "from_number": master.Number}
+	d.Master, d.MasterEvent = &m, &mev
+}
+
+// dismissDuplicates removes one suspected duplicate (into) or all of them
+// from the list the dispatcher looked at.
+func dismissDuplicates(c Case, after *Case, cmd Command, ev *Event) error {
+	if len(c.DuplicateCandidates) == 0 {
+		return Conflict("no_candidates", "该工单没有疑似重复件")
+	}
+	if cmd.Into == nil {
+		after.DuplicateCandidates = nil
+		ev.Details = map[string]any{"dismissed": len(c.DuplicateCandidates)}
+		return nil
+	}
+	kept := []Candidate{}
+	for _, cand := range c.DuplicateCandidates {
+		if cand.ID != *cmd.Into {
+			kept = append(kept, cand)
+		}
+	}
+	if len(kept) == len(c.DuplicateCandidates) {
+		return Invalid("unknown_candidate", "工单 %d 不在疑似重复件中", *cmd.Into)
+	}
+	after.DuplicateCandidates = kept
+	ev.Details = map[string]any{"dismissed": 1, "case_id": *cmd.Into}
 	return nil
 }
 

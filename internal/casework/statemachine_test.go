@@ -40,9 +40,14 @@ func TestStateMachineMatchesContract(t *testing.T) {
 	for _, a := range Actions {
 		if _, inContract := contractTable[a]; !inContract {
 			// Yizhan's own actions (pause, resume, extension decisions)
-			// keep the status and are allowed on open cases.
+			// keep the status and are allowed on open cases; unmerge is
+			// allowed on merged cases only.
 			for _, s := range Statuses {
-				if Allowed(a, s) != s.Open() {
+				want := s.Open()
+				if a == ActionUnmerge {
+					want = s == StatusMerged
+				}
+				if Allowed(a, s) != want {
 					t.Errorf("extension action %s from %s: %v", a, s, Allowed(a, s))
 				}
 			}
@@ -297,5 +302,37 @@ func TestPauseResumeAndExtensionDecisions(t *testing.T) {
 	_, err = Decide(c, Command{Action: ActionApproveExt}, Actor{Role: RoleDepartment}, Refs{}, env)
 	if e, ok := AsError(err); !ok || e.Kind != KindForbidden {
 		t.Fatalf("a department approving its own extension: %v", err)
+	}
+}
+
+func TestUnmergeRestoresTheStatus(t *testing.T) {
+	t.Parallel()
+	admin := Actor{UserID: 1, Username: "admin", Role: RoleAdmin}
+	env := Env{Now: time.Now(), Types: ContractTypes{}}
+	into := int64(2)
+	dup := Case{ID: 1, Number: "FJ1", Status: StatusDispatched, Version: 2, Reporter: Reporter{Phone: "13800000027"}}
+	master := Case{ID: 2, Number: "FJ2", Status: StatusAccepted, Version: 5, Risk: RiskLow}
+	d, err := Decide(dup, Command{Action: ActionMerge, Into: &into}, admin, Refs{Into: &master}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Master.Risk != RiskMedium || len(d.Master.Callers) != 1 {
+		t.Fatalf("master after one duplicate: %+v", d.Master)
+	}
+	merged, m := d.Case, *d.Master
+	_, err = Decide(merged, Command{Action: ActionUnmerge}, admin, Refs{Into: &m}, env)
+	if e, ok := AsError(err); !ok || e.Code != "reason_required" {
+		t.Fatalf("unmerge without reason: %v", err)
+	}
+	u, err := Decide(merged, Command{Action: ActionUnmerge, Reason: "不是同一件事"}, admin, Refs{Into: &m}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Case.Status != StatusDispatched || u.Case.DuplicateOf != nil || u.Master.Repeats != 0 || u.MasterEvent.Action != ActionDuplicateRemoved {
+		t.Fatalf("unmerge: %+v %+v", u.Case, u.Master)
+	}
+	_, err = Decide(u.Case, Command{Action: ActionUnmerge, Reason: "again"}, admin, Refs{}, env)
+	if e, ok := AsError(err); !ok || e.Kind != KindConflict {
+		t.Fatalf("unmerge a case that is not merged: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func TestReportOfTheDemoPeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.LoadIfEmpty(context.Background(), st, loc, time.Date(2026, 11, 27, 10, 0, 0, 0, loc)); err != nil {
+	if _, err := demo.LoadIfEmpty(context.Background(), st, loc, time.Date(2026, 11, 27, 10, 0, 0, 0, loc), nil); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

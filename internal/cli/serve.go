@@ -18,11 +18,14 @@ import (
 	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/config"
+	"github.com/yizhan/yizhan/internal/dedup"
 	"github.com/yizhan/yizhan/internal/demo"
 	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/sla"
 	"github.com/yizhan/yizhan/internal/sla/scheduler"
 	"github.com/yizhan/yizhan/internal/store"
+	"github.com/yizhan/yizhan/internal/triage"
+	"github.com/yizhan/yizhan/internal/triage/learn"
 )
 
 func serveCommand() *cobra.Command {
@@ -45,6 +48,46 @@ func serveCommand() *cobra.Command {
 // openStore opens the database a command's --data and --db name.
 func openStore(ctx context.Context, s config.Store, log *slog.Logger, loc *time.Location) (*store.Store, error) {
 	return store.Open(ctx, store.Options{DataDir: s.DataDir, URL: s.DBURL, Logger: log, Location: loc})
+}
+
+// startTriage trains the triage model from the built-in corpus (or the
+// rules of a --taxonomy file) and the dispatchers' stored corrections.
+func startTriage(ctx context.Context, file string, st *store.Store, log *slog.Logger) (*learn.Learner, error) {
+	tax := triage.DefaultTaxonomy()
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, fmt.Errorf("--taxonomy: %w", err)
+		}
+		tax, err = triage.LoadTaxonomy(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--taxonomy %s: %w", file, err)
+		}
+	}
+	l := &learn.Learner{Taxonomy: tax, Source: st, Log: log}
+	if err := l.Train(ctx); err != nil {
+		return nil, fmt.Errorf("train triage: %w", err)
+	}
+	return l, nil
+}
+
+// pruneDuplicateKeys drops, every hour, duplicate-index rows older than
+// the longest look-back: the index stays the size of a month of reports.
+func pruneDuplicateKeys(ctx context.Context, st *store.Store, horizon time.Duration, log *slog.Logger) {
+	for {
+		n, err := st.PruneDuplicateKeys(ctx, time.Now().Add(-horizon-24*time.Hour))
+		if err != nil && ctx.Err() == nil {
+			log.Warn("prune duplicate index", "err", err)
+		} else if n > 0 {
+			log.Info("pruned duplicate index", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }
 
 // loadClocks reads the SLA policy file, or takes the built-in policies.
@@ -93,8 +136,13 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 		closeStore()
 		return fmt.Errorf("bootstrap admin: %w", err)
 	}
+	learner, err := startTriage(ctx, cfg.TaxonomyFile, st, log)
+	if err != nil {
+		closeStore()
+		return err
+	}
 	if cfg.Demo {
-		loaded, err := demo.LoadIfEmpty(ctx, st, loc, time.Now())
+		loaded, err := demo.LoadIfEmpty(ctx, st, loc, time.Now(), learner)
 		if err != nil {
 			closeStore()
 			return fmt.Errorf("load demo: %w", err)
@@ -114,6 +162,10 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 		ReturnLimit: cfg.ReturnLimit,
 		Hub:         notify.NewHub(),
 		Webhooks:    hooks,
+		Triage:      learner,
+		Dedup: dedup.Config{Window: cfg.Dedup.Window, Radius: cfg.Dedup.Radius, RepeatHorizon: cfg.Dedup.Horizon,
+			MergeThreshold: cfg.Dedup.Merge, CandidateThreshold: cfg.Dedup.Candidate},
+		NoAutoMerge: cfg.Dedup.NoAutoMerge,
 	})
 	if err != nil {
 		closeStore()
@@ -137,6 +189,8 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	reg.MustRegister(sched.Collectors()...)
 	sched.Start(bg)
 	hooks.Start(bg)
+	learner.Start(bg)
+	go pruneDuplicateKeys(bg, st, cfg.Dedup.Horizon, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -170,6 +224,7 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	}
 	sched.Stop()
 	hooks.Stop()
+	learner.Stop()
 	stopBG()
 	closeStore()
 	log.Info("stopped")

@@ -26,10 +26,21 @@ type Serve struct {
 	TaxonomyFile string // --taxonomy
 	RoutingFile  string // --routing
 	ReturnLimit  int    // --return-limit
+	Dedup        Dedup
 	AdminToken   string // YIZHAN_ADMIN_TOKEN
 	LogFormat    string // --log-format: text or json
 	LogLevel     string // --log-level
 	TimeZone     string // --tz, YIZHAN_TZ
+}
+
+// Dedup are the settings of the duplicate check.
+type Dedup struct {
+	Window      time.Duration // --dedup-window: same incident within this time
+	Radius      float64       // --dedup-radius: metres
+	Horizon     time.Duration // --dedup-horizon: repeat disputes within this time after closure
+	Merge       float64       // --dedup-merge: score to merge at once
+	Candidate   float64       // --dedup-candidate: score to show as a possible duplicate
+	NoAutoMerge bool          // --dedup-no-auto-merge: show sure duplicates instead of merging them
 }
 
 // Zone is the zone's default time zone.
@@ -57,6 +68,12 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	fs.StringVar(&s.TaxonomyFile, "taxonomy", env("YIZHAN_TAXONOMY", ""), "YAML taxonomy file replacing the built-in triage rules")
 	fs.StringVar(&s.RoutingFile, "routing", env("YIZHAN_ROUTING", ""), "YAML or JSON file of routing rules to install at start (replaces the stored ones)")
 	fs.IntVar(&s.ReturnLimit, "return-limit", 2, "returns (退单) a case allows before the center must name a first-receiver unit")
+	fs.DurationVar(&s.Dedup.Window, "dedup-window", 2*time.Hour, "duplicate check: reports of one incident within this time")
+	fs.Float64Var(&s.Dedup.Radius, "dedup-radius", 300, "duplicate check: reports of one incident within this many metres")
+	fs.DurationVar(&s.Dedup.Horizon, "dedup-horizon", 30*24*time.Hour, "repeat disputes: the same parties back within this time after closure")
+	fs.Float64Var(&s.Dedup.Merge, "dedup-merge", 0.65, "duplicate check: score (0-1) at which a report is merged at once")
+	fs.Float64Var(&s.Dedup.Candidate, "dedup-candidate", 0.35, "duplicate check: score (0-1) at which a case is shown as a possible duplicate")
+	fs.BoolVar(&s.Dedup.NoAutoMerge, "dedup-no-auto-merge", false, "list sure duplicates for the dispatcher instead of merging them at once")
 	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")

@@ -174,17 +174,18 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 		if err := in.Validate(actor); err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(s.text), casework.ContractTypes{}, actor, at)
+		c, ev, err := casework.Receive(in, z.cls.Classify(s.text), casework.ContractTypes{}, actor, at)
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
 		rt := z.rules.Route(z.dir, z.ents, c, actor.UnitID, z.loc)
 		rt.Dispatch = false // the stories say who dispatched what
 		c.Routing = &rt
-		c, _, err = z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
+		c = created.Case
 		ids[i] = c.ID
 		for _, st := range s.steps {
 			at = at.Add(time.Duration(st.after) * time.Minute)

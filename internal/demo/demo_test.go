@@ -21,11 +21,11 @@ func TestDemoLoadsOnceWithEveryStatus(t *testing.T) {
 			st := b.Open(t)
 			ctx := context.Background()
 			now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
-			loaded, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now)
+			loaded, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now, nil)
 			if err != nil || !loaded {
 				t.Fatalf("load: %v %v", loaded, err)
 			}
-			again, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now)
+			again, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now, nil)
 			if err != nil || again {
 				t.Fatalf("second load must do nothing: %v %v", again, err)
 			}
@@ -63,7 +63,7 @@ func TestDemoReproducesThePublishedFigures(t *testing.T) {
 	st := storetest.SQLite(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
-	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now); err != nil {
+	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	from, to := demo.PeriodFrom, demo.PeriodTo

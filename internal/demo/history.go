@@ -155,15 +155,15 @@ func (z *zone) historyCase(ctx context.Context, rnd *rand.Rand, typ, text, name 
 		if err := in.Validate(actor); err != nil {
 			return 0, err
 		}
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(text), casework.ContractTypes{}, actor, at)
+		c, ev, err := casework.Receive(in, z.cls.Classify(text), casework.ContractTypes{}, actor, at)
 		if err != nil {
 			return 0, err
 		}
 		rt := z.rules.Route(z.dir, z.ents, c, actor.UnitID, z.loc)
 		rt.Dispatch = false
 		c.Routing = &rt
-		c, _, err = z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
-		return c.ID, err
+		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+		return created.Case.ID, err
 	}
 	id, err := receive(text, name, at)
 	if err != nil {

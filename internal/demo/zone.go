@@ -66,8 +66,10 @@ var users = []userSpec{
 }
 
 // LoadIfEmpty loads the demo zone into a database that has no units and
-// no cases yet, and answers whether it did.
-func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now time.Time) (bool, error) {
+// no cases yet, and answers whether it did. The classifier reads the
+// reports' police and risk (the demo gives every case its type); nil
+// leaves them not police and low risk.
+func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now time.Time, cls casework.Classifier) (bool, error) {
 	existing, err := st.Units(ctx)
 	if err != nil {
 		return false, err
@@ -79,7 +81,10 @@ func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now t
 	if len(existing) > 0 || len(page.Items) > 0 {
 		return false, nil
 	}
-	z := &zone{st: st, loc: loc, units: map[string]int64{}, users: map[string]casework.Actor{}}
+	if cls == nil {
+		cls = casework.Unclassified{}
+	}
+	z := &zone{st: st, loc: loc, cls: cls, units: map[string]int64{}, users: map[string]casework.Actor{}}
 	if err := z.directory(ctx, now); err != nil {
 		return false, err
 	}
@@ -103,6 +108,7 @@ type zone struct {
 	dir   *routing.Directory
 	rules routing.RuleSet
 	ents  *routing.EnterpriseIndex
+	cls   casework.Classifier
 }
 
 func (z *zone) directory(ctx context.Context, now time.Time) error {

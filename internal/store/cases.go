@@ -21,18 +21,66 @@ type NewCase struct {
 	// request that reuses the key.
 	IdempotencyKey string
 	RequestHash    string
+	// Duplicates, when set, runs the duplicate check inside the write, so
+	// that two reports of one incident arriving together still find each
+	// other.
+	Duplicates *DuplicateCheck
 }
+
+// DuplicateCheck is the duplicate check of a new case.
+type DuplicateCheck struct {
+	// Lookups are the keys to look up, each only as far back as Since.
+	Lookups []KeyLookup
+	// Index are the keys to index the case under: its own, or its
+	// master's when it is merged.
+	Index []string
+	// Decide says what the cases found mean for the new one.
+	Decide func(c casework.Case, evs []casework.Event, found []casework.Case) DuplicateOutcome
+}
+
+// KeyLookup is one key of the duplicate index to read.
+type KeyLookup struct {
+	Key   string
+	Since time.Time
+}
+
+// DuplicateOutcome is the new case after the check and, when it was merged
+// into an open case, that master and how it changes.
+type DuplicateOutcome struct {
+	Case   casework.Case
+	Events []casework.Event
+	Master *casework.Case
+	// Update changes the master once the duplicate has its id and number.
+	Update func(master, dup casework.Case) (casework.Case, casework.Event)
+}
+
+// Created is what storing a new case did.
+type Created struct {
+	Case casework.Case
+	// Events are the ones written for the case.
+	Events []casework.Event
+	// Replayed is true when the request was a retry (same idempotency key
+	// or the same source number): nothing was written.
+	Replayed bool
+	// Master and MasterEvent are set when the case was merged into another.
+	Master      *casework.Case
+	MasterEvent *casework.Event
+}
+
+// maxCandidates bounds the cases one duplicate check compares.
+const maxCandidates = 64
 
 // ErrIdempotencyMismatch answers a key reused for a different request.
 var ErrIdempotencyMismatch = casework.Conflict("idempotency_key_reused",
 	"该 Idempotency-Key 已用于另一份不同的请求，请换用新的 key")
 
-// CreateCase stores a new case durably. replayed is true when the
-// idempotency key was seen before: then nothing was written and the case
-// is the one made the first time.
-func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, replayed bool, err error) {
-	err = s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		c, replayed = casework.Case{}, false
+// CreateCase stores a new case durably. A retry (the same idempotency key,
+// or the same source number on the same channel) writes nothing and
+// answers the case made the first time.
+func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
+	var out Created
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		out = Created{}
 		if nc.IdempotencyKey != "" {
 			var hash string
 			var id int64
@@ -42,19 +90,53 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, re
 				if hash != nc.RequestHash {
 					return ErrIdempotencyMismatch
 				}
-				found, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
-				if err != nil {
-					return fmt.Errorf("store: idempotent case %d: %w", id, err)
-				}
-				c, replayed = found, true
-				return nil
+				return s.replay(ctx, tx, id, &out)
 			case !errors.Is(err, sql.ErrNoRows):
 				return fmt.Errorf("store: idempotency lookup: %w", err)
 			}
 		}
-		created, err := s.insertCase(ctx, tx, nc.Case, nc.Events)
+		if c := nc.Case; c.ExternalID != "" {
+			var id int64
+			err := tx.QueryRowContext(ctx, s.query("case_by_external"), c.Channel, c.ExternalID).Scan(&id)
+			switch {
+			case err == nil:
+				return s.replay(ctx, tx, id, &out)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("store: external id lookup: %w", err)
+			}
+		}
+		c, evs := nc.Case, nc.Events
+		var dup DuplicateOutcome
+		if nc.Duplicates != nil {
+			found, err := s.lookupDuplicates(ctx, tx, nc.Duplicates.Lookups)
+			if err != nil {
+				return err
+			}
+			dup = nc.Duplicates.Decide(c, evs, found)
+			c, evs = dup.Case, dup.Events
+		}
+		created, err := s.insertCase(ctx, tx, c, evs)
 		if err != nil {
 			return err
+		}
+		out.Case, out.Events = created, evs
+		indexUnder := created.ID
+		if dup.Master != nil {
+			m, mev := dup.Update(*dup.Master, created)
+			mevs, err := s.events(ctx, tx, m.ID)
+			if err != nil {
+				return err
+			}
+			if err := s.applyDecision(ctx, tx, dup.Master, &m, append(mevs, mev)); err != nil {
+				return err
+			}
+			out.Master, out.MasterEvent = &m, &mev
+			indexUnder = m.ID
+		}
+		if nc.Duplicates != nil {
+			if err := s.indexKeys(ctx, tx, nc.Duplicates.Index, indexUnder, created.CreatedAt); err != nil {
+				return err
+			}
 		}
 		if nc.IdempotencyKey != "" {
 			if _, err := tx.ExecContext(ctx, s.query("insert_idempotency"), created.CreatedBy, nc.IdempotencyKey,
@@ -62,10 +144,19 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (c casework.Case, re
 				return fmt.Errorf("store: insert idempotency key: %w", err)
 			}
 		}
-		c = created
 		return nil
 	})
-	return c, replayed, err
+	return out, err
+}
+
+// replay answers the case a retried request made the first time.
+func (s *Store) replay(ctx context.Context, tx *sql.Tx, id int64, out *Created) error {
+	found, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
+	if err != nil {
+		return fmt.Errorf("store: replayed case %d: %w", id, err)
+	}
+	out.Case, out.Replayed = found, true
+	return nil
 }
 
 // insertCase numbers the case, writes it and its first event, and updates
@@ -180,13 +271,17 @@ func (s *Store) refs(ctx context.Context, tx *sql.Tx, c casework.Case, req ActRe
 	if c.UnitID != nil {
 		refs.Holder = req.Unit(*c.UnitID)
 	}
-	if cmd.Into != nil {
-		into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *cmd.Into))
+	into := cmd.Into
+	if cmd.Action == casework.ActionUnmerge {
+		into = c.DuplicateOf
+	}
+	if into != nil && cmd.Action != casework.ActionDismissDups {
+		into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *into))
 		switch {
 		case err == nil && req.Scope.Sees(&into):
 			refs.Into = &into
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return refs, fmt.Errorf("store: load case %d: %w", *cmd.Into, err)
+			return refs, fmt.Errorf("store: load case: %w", err)
 		}
 	}
 	return refs, nil
@@ -419,10 +514,14 @@ type extra struct {
 	Routing             *casework.Routing    `json:"routing,omitempty"`
 	FirstReceiver       bool                 `json:"first_receiver,omitempty"`
 	Paused              bool                 `json:"paused,omitempty"`
+	Callers             []string             `json:"callers,omitempty"`
+	LastReportAt        *time.Time           `json:"last_report_at,omitempty"`
+	MergedFrom          casework.Status      `json:"merged_from,omitempty"`
 }
 
 func caseExtra(c casework.Case) (string, error) {
-	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates, Routing: c.Routing, FirstReceiver: c.FirstReceiver, Paused: c.Paused})
+	b, err := json.Marshal(extra{DuplicateCandidates: c.DuplicateCandidates, Routing: c.Routing, FirstReceiver: c.FirstReceiver, Paused: c.Paused,
+		Callers: c.Callers, LastReportAt: c.LastReportAt, MergedFrom: c.MergedFrom})
 	if err != nil {
 		return "", fmt.Errorf("store: encode case extra: %w", err)
 	}
@@ -467,6 +566,7 @@ func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 		return c, fmt.Errorf("store: decode case extra: %w", err)
 	}
 	c.DuplicateCandidates, c.Routing, c.FirstReceiver, c.Paused = x.DuplicateCandidates, x.Routing, x.FirstReceiver, x.Paused
+	c.Callers, c.LastReportAt, c.MergedFrom = x.Callers, x.LastReportAt, x.MergedFrom
 	if c.DuplicateCandidates == nil {
 		c.DuplicateCandidates = []casework.Candidate{}
 	}

@@ -40,6 +40,9 @@ var queries = map[string]string{
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, stage) DO UPDATE SET started_at = excluded.started_at,
 		due_at = excluded.due_at, met_at = excluded.met_at, breached = excluded.breached, status = excluded.status`,
 	"delete_stage":     `DELETE FROM stage_times WHERE case_id = ? AND stage = ?`,
+	"case_by_external": `SELECT id FROM cases WHERE channel = ? AND external_id = ?`,
+	"insert_dedup_key": `INSERT INTO dedup_keys (k, at, case_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+	"prune_dedup_keys": `DELETE FROM dedup_keys WHERE at < ?`,
 	"insert_case_unit": `INSERT INTO case_units (case_id, unit_id, role) VALUES (?, ?, ?)`,
 
 	// Idempotency.

@@ -35,11 +35,11 @@ func TestRollupsMatchARecount(t *testing.T) {
 					t.Fatal(err)
 				}
 				c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-				c, _, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+				created, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
 				if err != nil {
 					t.Fatal(err)
 				}
-				ids = append(ids, c.ID)
+				ids = append(ids, created.Case.ID)
 			}
 			outcomes := []casework.Outcome{casework.OutcomeOnsite, casework.OutcomeTakenBack, casework.OutcomeReferred, casework.OutcomeUnresolved}
 			applied := 0

@@ -8,6 +8,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/stats"
+	"github.com/yizhan/yizhan/internal/triage"
 )
 
 // SummaryCells counts the cases of a line (all lines when empty) created
@@ -323,6 +324,29 @@ func (s *Store) Notable(ctx context.Context, from, to time.Time) ([]casework.Cas
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Corrections answers the cases dispatchers reclassified, with the
+// classification they settled on: labelled examples for triage. The latest
+// first, at most limit.
+func (s *Store) Corrections(ctx context.Context, limit int) ([]triage.Example, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(`SELECT text, category, type, police, risk FROM cases
+		WHERE id IN (SELECT case_id FROM case_events WHERE action = 'reclassify') ORDER BY id DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: corrections: %w", err)
+	}
+	defer rows.Close()
+	var out []triage.Example
+	for rows.Next() {
+		var e triage.Example
+		var police int
+		if err := rows.Scan(&e.Text, &e.Category, &e.Type, &police, &e.Risk); err != nil {
+			return nil, err
+		}
+		e.Police = police != 0
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }

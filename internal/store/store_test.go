@@ -61,11 +61,11 @@ func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _, err = st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
+	created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return created.Case
 }
 
 func act(st *store.Store, id int64, cmd casework.Command, at time.Time, refs func(int64) *casework.UnitRef) (casework.Decision, error) {
@@ -108,15 +108,15 @@ func testIdempotency(t *testing.T, st *store.Store) {
 	in := casework.Intake{Channel: "110", Text: "重试的请求"}
 	_ = in.Validate(admin)
 	c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
-	first, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
-	if err != nil || replayed {
-		t.Fatalf("first: %v %v", err, replayed)
+	first, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
+	if err != nil || first.Replayed {
+		t.Fatalf("first: %v %v", err, first.Replayed)
 	}
-	again, replayed, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
-	if err != nil || !replayed || again.ID != first.ID {
-		t.Fatalf("replay: %v %v %d/%d", err, replayed, again.ID, first.ID)
+	again, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "h1"})
+	if err != nil || !again.Replayed || again.Case.ID != first.Case.ID {
+		t.Fatalf("replay: %v %v %d/%d", err, again.Replayed, again.Case.ID, first.Case.ID)
 	}
-	_, _, err = st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "other"})
+	_, err = st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k1", RequestHash: "other"})
 	if !errors.Is(err, store.ErrIdempotencyMismatch) {
 		t.Fatalf("mismatch: %v", err)
 	}
@@ -262,12 +262,12 @@ func testConcurrentCreates(t *testing.T, st *store.Store) {
 			in := casework.Intake{Channel: "110", Text: fmt.Sprintf("并发报警 %d", i)}
 			_ = in.Validate(admin)
 			c, ev, _ := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, t0)
-			got, _, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: fmt.Sprintf("k%d", i%150), RequestHash: fmt.Sprintf("h%d", i%150)})
+			got, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: fmt.Sprintf("k%d", i%150), RequestHash: fmt.Sprintf("h%d", i%150)})
 			if err != nil {
 				errs <- err
 				return
 			}
-			numbers <- got.Number
+			numbers <- got.Case.Number
 		}()
 	}
 	wg.Wait()

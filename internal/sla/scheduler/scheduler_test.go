@@ -52,11 +52,11 @@ func newCase(t *testing.T, st *store.Store, at time.Time) casework.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _, err = st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
+	created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return created.Case
 }
 
 func timeline(t *testing.T, st *store.Store, id int64) []string {

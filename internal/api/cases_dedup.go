@@ -1,0 +1,96 @@
+package api
+
+import (
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/dedup"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// duplicateCheck prepares the duplicate check of a new case: the keys to
+// look up and to index it under, and what to make of what is found —
+// merge it into the open case it repeats (重复报警), link it to the settled
+// dispute of the same parties it brings back (重复纠纷), or list the
+// possible duplicates for the dispatcher.
+//
+// A type triage was unsure of (confidence under MinTypeConfidence) is left
+// out of the comparison: two witnesses of one scene are often read as
+// different kinds of dispute when their words are thin.
+func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.DuplicateCheck {
+	if !s.checkDups {
+		return nil
+	}
+	cfg := s.dedupCfg
+	r := dedup.FromCase(c)
+	if typeConfidence < MinTypeConfidence {
+		r.Category, r.Type = "", ""
+	}
+	prep := dedup.Prepare(r, cfg)
+	check := &store.DuplicateCheck{}
+	for _, k := range prep.QueryKeys(cfg) {
+		check.Lookups = append(check.Lookups, store.KeyLookup{Key: k.String(), Since: c.CreatedAt.Add(-k.Lookback(cfg))})
+	}
+	for _, k := range prep.Keys() {
+		check.Index = append(check.Index, k.String())
+	}
+	check.Decide = func(c casework.Case, evs []casework.Event, found []casework.Case) store.DuplicateOutcome {
+		out := store.DuplicateOutcome{Case: c, Events: evs}
+		if len(found) == 0 {
+			return out
+		}
+		byID := make(map[int64]casework.Case, len(found))
+		olds := make([]*dedup.Prepared, len(found))
+		for i, f := range found {
+			byID[f.ID] = f
+			r := dedup.FromCase(f)
+			r.Phones, r.LastAt = f.Callers, lastReport(f)
+			olds[i] = dedup.Prepare(r, cfg)
+		}
+		merge, candidates, repeats := dedup.BestPrepared(prep, olds, cfg)
+		now := c.CreatedAt
+		if merge != nil && !s.autoMerge {
+			candidates = append([]dedup.Match{*merge}, candidates...)
+			merge = nil
+		}
+		if merge != nil {
+			master := byID[merge.ID]
+			out.Case, out.Events = casework.MergeOnReceipt(c, evs, master, match(*merge, master), now)
+			out.Master = &master
+			out.Update = func(m, dup casework.Case) (casework.Case, casework.Event) {
+				return casework.AddDuplicate(m, dup, casework.SystemActor, "系统判定为同一事件的重复报警，已自动合并", now)
+			}
+			return out
+		}
+		if len(repeats) > 0 {
+			earlier := make([]casework.DuplicateMatch, len(repeats))
+			for i, r := range repeats {
+				earlier[i] = match(r, byID[r.ID])
+			}
+			risk := s.triage.Triage(c.Text, len(repeats)).Risk
+			out.Case, out.Events = casework.LinkRepeat(out.Case, out.Events, earlier, risk, now)
+		}
+		cands := make([]casework.DuplicateMatch, len(candidates))
+		for i, m := range candidates {
+			cands[i] = match(m, byID[m.ID])
+		}
+		out.Case.DuplicateCandidates = casework.Candidates(cands)
+		return out
+	}
+	return check
+}
+
+// MinTypeConfidence is the triage confidence below which a report's type
+// does not count in the duplicate check.
+const MinTypeConfidence = 0.5
+
+func match(m dedup.Match, c casework.Case) casework.DuplicateMatch {
+	return casework.DuplicateMatch{ID: m.ID, Number: c.Number, Score: m.Score, Reasons: m.Reasons}
+}
+
+func lastReport(c casework.Case) time.Time {
+	if c.LastReportAt != nil {
+		return *c.LastReportAt
+	}
+	return time.Time{}
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+
+	"os"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/yizhan/yizhan/internal/triage"
+)
+
+// loadModel trains the triage model from the built-in corpus, with the
+// rules of a taxonomy file when one is given.
+func loadModel(taxonomyFile string) (*triage.Model, error) {
+	tax := triage.DefaultTaxonomy()
+	if taxonomyFile != "" {
+		f, err := os.Open(taxonomyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--taxonomy: %w", err)
+		}
+		defer f.Close()
+		if tax, err = triage.LoadTaxonomy(f); err != nil {
+			return nil, fmt.Errorf("--taxonomy %s: %w", taxonomyFile, err)
+		}
+	}
+	return triage.Train(tax, triage.BuiltinExamples())
+}
+
+type classifyError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// classifyCommand reads one report per line and writes one JSON object per
+// line, the fields of POST /api/v1/triage in its order. A line it cannot
+// read (empty, too long, not UTF-8) gets an error object in its place, so
+// that the output stays line for line with the input.
+func classifyCommand() *cobra.Command {
+	var taxonomy string
+	cmd := &cobra.Command{
+		Use:   "classify",
+		Short: "triage reports: one text per line on stdin, one JSON object per line on stdout",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := loadModel(taxonomy)
+			if err != nil {
+				return err
+			}
+			sc := bufio.NewScanner(cmd.InOrStdin())
+			sc.Buffer(make([]byte, 64*1024), 1<<20)
+			out := bufio.NewWriter(cmd.OutOrStdout())
+			defer out.Flush()
+			enc := json.NewEncoder(out)
+			enc.SetEscapeHTML(false)
+			for sc.Scan() {
+				line := sc.Text()
+				if err := classifyLine(enc, m, line); err != nil {
+					return err
+				}
+			}
+			return sc.Err()
+		},
+	}
+	cmd.Flags().StringVar(&taxonomy, "taxonomy", "", "YAML taxonomy file replacing the built-in triage rules")
+	return cmd
+}
+
+func classifyLine(enc *json.Encoder, m *triage.Model, line string) error {
+	fail := func(code, msg string) error {
+		var e classifyError
+		e.Error.Code, e.Error.Message = code, msg
+		return enc.Encode(e)
+	}
+	switch {
+	case !utf8.ValidString(line):
+		return fail("invalid_utf8", "该行不是合法的 UTF-8 文本")
+	case triage.Validate(line) != nil:
+		return fail("text_required", "该行没有内容")
+	case utf8.RuneCountInString(line) > 4000:
+		return fail("text_too_long", "该行超过 4000 字")
+	}
+	return enc.Encode(m.Classify(line, triage.Signals{}))
+}
+
+// triageCommand groups the triage tools.
+func triageCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "triage", Short: "triage tools"}
+	var taxonomy string
+	eval := &cobra.Command{
+		Use:   "eval FILE.tsv",
+		Short: "evaluate the triage model on a labelled file (category, type, police, risk, text)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			examples, err := triage.ReadTSV(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			if len(examples) == 0 {
+				return fmt.Errorf("%s: no examples", args[0])
+			}
+			m, err := loadModel(taxonomy)
+			if err != nil {
+				return err
+			}
+			triage.Evaluate(m, examples).WriteText(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	eval.Flags().StringVar(&taxonomy, "taxonomy", "", "YAML taxonomy file replacing the built-in triage rules")
+	cmd.AddCommand(eval)
+	return cmd
+}
