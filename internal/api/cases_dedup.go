@@ -43,9 +43,7 @@ func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.
 		olds := make([]*dedup.Prepared, len(found))
 		for i, f := range found {
 			byID[f.ID] = f
-			r := dedup.FromCase(f)
-			r.Phones, r.LastAt = f.Callers, lastReport(f)
-			olds[i] = dedup.Prepare(r, cfg)
+			olds[i] = s.prepared.get(f, cfg)
 		}
 		merge, candidates, repeats := dedup.BestPrepared(prep, olds, cfg)
 		now := c.CreatedAt

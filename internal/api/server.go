@@ -57,6 +57,7 @@ type Server struct {
 	dedupCfg  dedup.Config
 	autoMerge bool
 	checkDups bool
+	prepared  *preparedCache
 	log       *slog.Logger
 	now       func() time.Time
 	loc       *time.Location
@@ -80,6 +81,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		dedupCfg:  d.Dedup,
 		autoMerge: !d.NoAutoMerge,
 		checkDups: !d.NoDuplicateCheck,
+		prepared:  newPreparedCache(4096),
 		log:       cmp.Or(d.Logger, slog.Default()),
 		now:       d.Now,
 		loc:       d.Location,

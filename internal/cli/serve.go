@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -207,6 +208,9 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.DebugAddr != "" {
+		go servePprof(cfg.DebugAddr, log)
+	}
 	log.Info("yizhan serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version(),
 		"startup", time.Since(started).Round(time.Millisecond))
 
@@ -232,4 +236,18 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 		return nil
 	}
 	return err
+}
+
+// servePprof serves Go's profiles on a separate, local address, for
+// finding what a slow server spends its time on.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("pprof listening", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Warn("pprof", "err", err)
+	}
 }

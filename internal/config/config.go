@@ -27,6 +27,7 @@ type Serve struct {
 	RoutingFile  string // --routing
 	ReturnLimit  int    // --return-limit
 	Dedup        Dedup
+	DebugAddr    string // --debug-addr: pprof, off by default
 	AdminToken   string // YIZHAN_ADMIN_TOKEN
 	LogFormat    string // --log-format: text or json
 	LogLevel     string // --log-level
@@ -74,6 +75,7 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	fs.Float64Var(&s.Dedup.Merge, "dedup-merge", 0.65, "duplicate check: score (0-1) at which a report is merged at once")
 	fs.Float64Var(&s.Dedup.Candidate, "dedup-candidate", 0.35, "duplicate check: score (0-1) at which a case is shown as a possible duplicate")
 	fs.BoolVar(&s.Dedup.NoAutoMerge, "dedup-no-auto-merge", false, "list sure duplicates for the dispatcher instead of merging them at once")
+	fs.StringVar(&s.DebugAddr, "debug-addr", env("YIZHAN_DEBUG_ADDR", ""), "address for Go's pprof profiles (e.g. 127.0.0.1:6060); off when empty")
 	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")

@@ -19,16 +19,14 @@ var ErrUsernameTaken = casework.Conflict("username_taken", "用户名已被占�
 func (s *Store) CreateUser(ctx context.Context, n account.NewUser, passwordHash string, mustChange bool, now time.Time) (account.User, error) {
 	var id int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var exists int
-		err := tx.QueryRowContext(ctx, s.query("user_columns")+s.rebind(" WHERE username = ?"), n.Username).Scan(
-			new(int64), new(string), new(string), new(string), new(sql.NullInt64), new(string), new(string), &exists, new(int), new(int64))
+		_, err := s.scanUser(s.txRow(ctx, tx, "user_by_username", n.Username))
 		if err == nil {
 			return ErrUsernameTaken
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: check username: %w", err)
 		}
-		return tx.QueryRowContext(ctx, s.query("insert_user"), n.Username, n.Name, string(n.Role), nullID(n.UnitID),
+		return s.txRow(ctx, tx, "insert_user", n.Username, n.Name, string(n.Role), nullID(n.UnitID),
 			n.Phone, passwordHash, boolInt(mustChange), micros(now)).Scan(&id)
 	})
 	if err != nil {
@@ -42,17 +40,17 @@ func (s *Store) CreateUser(ctx context.Context, n account.NewUser, passwordHash 
 
 // GetUser answers an account by id.
 func (s *Store) GetUser(ctx context.Context, id int64) (account.User, error) {
-	return s.userWhere(ctx, " WHERE id = ?", id)
+	return s.userWhere(ctx, "user_by_id", id)
 }
 
 // UserByUsername answers an account by its username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (account.User, error) {
-	return s.userWhere(ctx, " WHERE username = ?", username)
+	return s.userWhere(ctx, "user_by_username", username)
 }
 
 // Users answers every account.
 func (s *Store) Users(ctx context.Context) ([]account.User, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.query("user_columns")+" ORDER BY id")
+	rows, err := s.rows(ctx, "list_users")
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
@@ -71,8 +69,8 @@ func (s *Store) Users(ctx context.Context) ([]account.User, error) {
 // ErrUserNotFound answers an unknown account.
 var ErrUserNotFound = casework.NotFound("user_not_found", "用户不存在")
 
-func (s *Store) userWhere(ctx context.Context, where string, arg any) (account.User, error) {
-	u, err := s.scanUser(s.rdb.QueryRowContext(ctx, s.query("user_columns")+s.rebind(where), arg))
+func (s *Store) userWhere(ctx context.Context, query string, arg any) (account.User, error) {
+	u, err := s.scanUser(s.row(ctx, query, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrUserNotFound
 	}
@@ -101,7 +99,7 @@ func (s *Store) scanUser(r rowScanner, more ...any) (account.User, error) {
 // SetPassword replaces an account's password and lifts the must-change flag.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.query("set_password"), hash, userID)
+		_, err := s.txExec(ctx, tx, "set_password", hash, userID)
 		return err
 	})
 }
@@ -115,11 +113,11 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash, kind, name 
 	}
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if kind == account.TokenSession {
-			if _, err := tx.ExecContext(ctx, s.query("delete_expired_token"), micros(now)); err != nil {
+			if _, err := s.txExec(ctx, tx, "delete_expired_token", micros(now)); err != nil {
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, s.query("insert_token"), userID, hash, kind, name, micros(now), exp).Scan(&id)
+		return s.txRow(ctx, tx, "insert_token", userID, hash, kind, name, micros(now), exp).Scan(&id)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: create token: %w", err)
@@ -133,7 +131,7 @@ var ErrBadToken = errors.New("store: unknown or expired token")
 // UserByToken answers the account a token hash acts as.
 func (s *Store) UserByToken(ctx context.Context, hash string, now time.Time) (account.User, error) {
 	var expires sql.NullInt64
-	u, err := s.scanUser(s.rdb.QueryRowContext(ctx, s.query("token_user"), hash), &expires)
+	u, err := s.scanUser(s.row(ctx, "token_user", hash), &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrBadToken
 	}
@@ -151,7 +149,7 @@ func (s *Store) UserByToken(ctx context.Context, hash string, now time.Time) (ac
 func (s *Store) EnsureToken(ctx context.Context, userID int64, hash, name string, now time.Time) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, s.query("token_exists"), hash).Scan(&id)
+		err := s.txRow(ctx, tx, "token_exists", hash).Scan(&id)
 		if err == nil {
 			return nil
 		}
@@ -167,6 +165,6 @@ func (s *Store) EnsureToken(ctx context.Context, userID int64, hash, name string
 // CountUsers answers how many accounts exist.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := s.rdb.QueryRowContext(ctx, s.query("count_users")).Scan(&n)
+	err := s.row(ctx, "count_users").Scan(&n)
 	return n, err
 }

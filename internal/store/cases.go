@@ -68,7 +68,7 @@ type Created struct {
 }
 
 // maxCandidates bounds the cases one duplicate check compares.
-const maxCandidates = 64
+const maxCandidates = 16
 
 // ErrIdempotencyMismatch answers a key reused for a different request.
 var ErrIdempotencyMismatch = casework.Conflict("idempotency_key_reused",
@@ -78,13 +78,25 @@ var ErrIdempotencyMismatch = casework.Conflict("idempotency_key_reused",
 // or the same source number on the same channel) writes nothing and
 // answers the case made the first time.
 func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
+	// The duplicate check reads and decides on the read pool, in parallel
+	// with other requests; the write then only looks at what was written
+	// since (settleDuplicates).
+	var pre duplicateDraft
+	snapshot := time.Now()
+	if nc.Duplicates != nil {
+		found, err := s.findDuplicates(ctx, nc.Duplicates.Lookups)
+		if err != nil {
+			return Created{}, err
+		}
+		pre = duplicateDraft{found: found, outcome: nc.Duplicates.Decide(nc.Case, nc.Events, found)}
+	}
 	var out Created
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = Created{}
 		if nc.IdempotencyKey != "" {
 			var hash string
 			var id int64
-			err := tx.QueryRowContext(ctx, s.query("get_idempotency"), nc.Case.CreatedBy, nc.IdempotencyKey).Scan(&hash, &id)
+			err := s.txRow(ctx, tx, "get_idempotency", nc.Case.CreatedBy, nc.IdempotencyKey).Scan(&hash, &id)
 			switch {
 			case err == nil:
 				if hash != nc.RequestHash {
@@ -97,7 +109,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 		}
 		if c := nc.Case; c.ExternalID != "" {
 			var id int64
-			err := tx.QueryRowContext(ctx, s.query("case_by_external"), c.Channel, c.ExternalID).Scan(&id)
+			err := s.txRow(ctx, tx, "case_by_external", c.Channel, c.ExternalID).Scan(&id)
 			switch {
 			case err == nil:
 				return s.replay(ctx, tx, id, &out)
@@ -108,11 +120,10 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 		c, evs := nc.Case, nc.Events
 		var dup DuplicateOutcome
 		if nc.Duplicates != nil {
-			found, err := s.lookupDuplicates(ctx, tx, nc.Duplicates.Lookups)
-			if err != nil {
+			var err error
+			if dup, err = s.settleDuplicates(ctx, tx, nc, pre, snapshot); err != nil {
 				return err
 			}
-			dup = nc.Duplicates.Decide(c, evs, found)
 			c, evs = dup.Case, dup.Events
 		}
 		created, err := s.insertCase(ctx, tx, c, evs)
@@ -138,8 +149,9 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 				return err
 			}
 		}
+		s.recent.add(nc.Duplicates, indexUnder)
 		if nc.IdempotencyKey != "" {
-			if _, err := tx.ExecContext(ctx, s.query("insert_idempotency"), created.CreatedBy, nc.IdempotencyKey,
+			if _, err := s.txExec(ctx, tx, "insert_idempotency", created.CreatedBy, nc.IdempotencyKey,
 				nc.RequestHash, created.ID, micros(created.CreatedAt)); err != nil {
 				return fmt.Errorf("store: insert idempotency key: %w", err)
 			}
@@ -151,7 +163,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 
 // replay answers the case a retried request made the first time.
 func (s *Store) replay(ctx context.Context, tx *sql.Tx, id int64, out *Created) error {
-	found, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), id))
+	found, err := s.scanCase(s.txRow(ctx, tx, "get_case", id))
 	if err != nil {
 		return fmt.Errorf("store: replayed case %d: %w", id, err)
 	}
@@ -164,7 +176,7 @@ func (s *Store) replay(ctx context.Context, tx *sql.Tx, id int64, out *Created) 
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs []casework.Event) (casework.Case, error) {
 	day := c.CreatedAt.In(s.loc)
 	var seq int64
-	if err := tx.QueryRowContext(ctx, s.query("next_case_number"), string(c.Line), day.Format("20060102")).Scan(&seq); err != nil {
+	if err := s.txRow(ctx, tx, "next_case_number", string(c.Line), day.Format("20060102")).Scan(&seq); err != nil {
 		return c, fmt.Errorf("store: next case number: %w", err)
 	}
 	c.Number = casework.FormatNumber(c.Line, day, seq)
@@ -176,7 +188,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 	if c.Location != nil {
 		lat, lon = c.Location.Lat, c.Location.Lon
 	}
-	err = tx.QueryRowContext(ctx, s.query("insert_case"),
+	err = s.txRow(ctx, tx, "insert_case",
 		c.Number, string(c.Line), c.Channel, string(c.Status), c.Category, c.Type, boolInt(c.Police), c.Risk, c.Priority,
 		nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
 		c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
@@ -223,7 +235,7 @@ type ActRequest struct {
 func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, error) {
 	var d casework.Decision
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		c, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), req.CaseID))
+		c, err := s.scanCase(s.txRow(ctx, tx, "get_case", req.CaseID))
 		if errors.Is(err, sql.ErrNoRows) || err == nil && !req.Scope.Sees(&c) {
 			return casework.ErrCaseNotFound
 		}
@@ -276,7 +288,7 @@ func (s *Store) refs(ctx context.Context, tx *sql.Tx, c casework.Case, req ActRe
 		into = c.DuplicateOf
 	}
 	if into != nil && cmd.Action != casework.ActionDismissDups {
-		into, err := s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), *into))
+		into, err := s.scanCase(s.txRow(ctx, tx, "get_case", *into))
 		switch {
 		case err == nil && req.Scope.Sees(&into):
 			refs.Into = &into
@@ -300,7 +312,7 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, s.query("update_case"),
+	res, err := s.txExec(ctx, tx, "update_case",
 		string(after.Status), after.Category, after.Type, boolInt(after.Police), after.Risk, after.Priority,
 		nullID(after.UnitID), nullID(after.DuplicateOf), nullOutcome(after.Outcome), nullInt(after.Satisfaction),
 		after.Returns, after.Repeats, extra, after.Version, micros(after.UpdatedAt),
@@ -334,9 +346,9 @@ func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case,
 	}
 	var err error
 	if next == nil {
-		_, err = tx.ExecContext(ctx, s.query("delete_clock"), c.ID)
+		_, err = s.txExec(ctx, tx, "delete_clock", c.ID)
 	} else {
-		_, err = tx.ExecContext(ctx, s.query("upsert_clock"), c.ID, micros(*next))
+		_, err = s.txExec(ctx, tx, "upsert_clock", c.ID, micros(*next))
 	}
 	if err != nil {
 		return fmt.Errorf("store: schedule clock of %d: %w", c.ID, err)
@@ -357,7 +369,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) 
 	if err != nil {
 		return fmt.Errorf("store: encode event: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, s.query("insert_event"), ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At),
+	_, err = s.txExec(ctx, tx, "insert_event", ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At),
 		ev.ActorID, ev.Actor, nullID(ev.UnitID), ev.Note, string(data))
 	if err != nil {
 		return fmt.Errorf("store: insert event %d/%d: %w", ev.CaseID, ev.Seq, err)
@@ -367,7 +379,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) 
 
 // GetCase answers a case by id, or casework.ErrCaseNotFound.
 func (s *Store) GetCase(ctx context.Context, id int64) (casework.Case, error) {
-	c, err := s.scanCase(s.rdb.QueryRowContext(ctx, s.query("get_case"), id))
+	c, err := s.scanCase(s.row(ctx, "get_case", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, casework.ErrCaseNotFound
 	}
@@ -379,15 +391,16 @@ func (s *Store) GetCase(ctx context.Context, id int64) (casework.Case, error) {
 
 // Events answers the timeline of a case, oldest first.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]casework.Event, error) {
-	return s.events(ctx, s.rdb, caseID)
+	rows, err := s.rows(ctx, "case_events", caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events of %d: %w", caseID, err)
+	}
+	return s.scanEvents(rows)
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func (s *Store) events(ctx context.Context, q querier, caseID int64) ([]casework.Event, error) {
-	rows, err := q.QueryContext(ctx, s.query("case_events"), caseID)
+// events answers a case's timeline inside a write transaction.
+func (s *Store) events(ctx context.Context, tx *sql.Tx, caseID int64) ([]casework.Event, error) {
+	rows, err := s.txRows(ctx, tx, "case_events", caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events of %d: %w", caseID, err)
 	}
@@ -469,7 +482,7 @@ type StatusCount struct {
 
 // StatusCounts answers the cases per line and status.
 func (s *Store) StatusCounts(ctx context.Context) ([]StatusCount, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.query("status_counts"))
+	rows, err := s.rows(ctx, "status_counts")
 	if err != nil {
 		return nil, fmt.Errorf("store: status counts: %w", err)
 	}
@@ -495,7 +508,7 @@ func (s *Store) insertCaseUnits(ctx context.Context, tx *sql.Tx, c *casework.Cas
 				continue
 			}
 			seen[id] = true
-			if _, err := tx.ExecContext(ctx, s.query("insert_case_unit"), c.ID, id, role); err != nil {
+			if _, err := s.txExec(ctx, tx, "insert_case_unit", c.ID, id, role); err != nil {
 				return fmt.Errorf("store: case units: %w", err)
 			}
 		}
@@ -598,7 +611,7 @@ type FireFunc func(c casework.Case, evs []casework.Event) []casework.Event
 // DueClocks answers the cases whose next warning or breach is due by now,
 // earliest first.
 func (s *Store) DueClocks(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.query("due_clocks"), micros(now), limit)
+	rows, err := s.rows(ctx, "due_clocks", micros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due clocks: %w", err)
 	}
@@ -617,7 +630,7 @@ func (s *Store) DueClocks(ctx context.Context, now time.Time, limit int) ([]int6
 // NextClock answers when the earliest clock falls due, nil when none does.
 func (s *Store) NextClock(ctx context.Context) (*time.Time, error) {
 	var v sql.NullInt64
-	if err := s.rdb.QueryRowContext(ctx, s.query("next_clock")).Scan(&v); err != nil {
+	if err := s.row(ctx, "next_clock").Scan(&v); err != nil {
 		return nil, fmt.Errorf("store: next clock: %w", err)
 	}
 	if !v.Valid {
@@ -637,9 +650,9 @@ func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire Fire
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		written = nil
 		var err error
-		c, err = s.scanCase(tx.QueryRowContext(ctx, s.query("get_case"), caseID))
+		c, err = s.scanCase(s.txRow(ctx, tx, "get_case", caseID))
 		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.ExecContext(ctx, s.query("delete_clock"), caseID)
+			_, err = s.txExec(ctx, tx, "delete_clock", caseID)
 			return err
 		}
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -21,61 +21,106 @@ func keyHash(key string) int64 {
 	return int64(h.Sum64())
 }
 
-// perKey bounds the rows read for one key: a firm named in hundreds of
-// cases a month must not flood the check.
-const perKey = 16
+// keysPerQuery is how many keys one prepared lookup takes; shorter lists
+// are padded by repeating a key.
+const keysPerQuery = 16
+
+// maxRowsPerLookup bounds the rows one lookup reads, so that a firm named
+// in hundreds of reports a month cannot flood the check.
+const maxRowsPerLookup = 512
 
 // lookupDuplicates reads the cases indexed under the keys within their
-// look-backs and loads the most recent of them. Each key is one bounded
-// range of the (key, time) index, newest first: never a scan of history.
-func (s *Store) lookupDuplicates(ctx context.Context, tx *sql.Tx, lookups []KeyLookup) ([]casework.Case, error) {
+// look-backs and loads the most recent of them. Keys are read in groups of
+// the same look-back through one prepared statement per group, each key a
+// range of the (key, time) index: never a scan of history.
+func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]casework.Case, error) {
 	if len(lookups) == 0 {
 		return nil, nil
 	}
-	parts := make([]string, 0, len(lookups))
-	args := make([]any, 0, 3*len(lookups))
-	for i, l := range lookups {
-		parts = append(parts, fmt.Sprintf(`SELECT case_id, at FROM (SELECT case_id, at FROM dedup_keys WHERE k = ? AND at >= ?
-			ORDER BY at DESC LIMIT ?) AS k%d`, i))
-		args = append(args, keyHash(l.Key), micros(l.Since), perKey)
-	}
-	rows, err := tx.QueryContext(ctx, s.rebind(strings.Join(parts, " UNION ALL ")), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: duplicate lookup: %w", err)
+	bySince := map[int64][]int64{}
+	var order []int64
+	for _, l := range lookups {
+		since := micros(l.Since)
+		if _, ok := bySince[since]; !ok {
+			order = append(order, since)
+		}
+		bySince[since] = append(bySince[since], keyHash(l.Key))
 	}
 	seen := map[int64]int64{} // case id → latest time it was indexed
-	for rows.Next() {
-		var id, at int64
-		if err := rows.Scan(&id, &at); err != nil {
+	hits := map[int64]int{}   // case id → keys it shares with the report
+	for _, since := range order {
+		keys := bySince[since]
+		for start := 0; start < len(keys); start += keysPerQuery {
+			chunk := keys[start:min(start+keysPerQuery, len(keys))]
+			args := make([]any, 0, keysPerQuery+2)
+			for i := range keysPerQuery {
+				args = append(args, chunk[min(i, len(chunk)-1)])
+			}
+			args = append(args, since, maxRowsPerLookup)
+			rows, err := s.rows(ctx, "dedup_lookup", args...)
+			if err != nil {
+				return nil, fmt.Errorf("store: duplicate lookup: %w", err)
+			}
+			for rows.Next() {
+				var id, at int64
+				if err := rows.Scan(&id, &at); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if at > seen[id] {
+					seen[id] = at
+				}
+				hits[id]++
+			}
 			rows.Close()
-			return nil, err
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
 		}
-		if at > seen[id] {
-			seen[id] = at
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	ids := make([]int64, 0, len(seen))
 	for id := range seen {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return seen[ids[i]] > seen[ids[j]] })
+	// The cases sharing the most keys first (one shared text band is a weak
+	// sign, a phone and a place a strong one), then the most recent.
+	sort.Slice(ids, func(i, j int) bool {
+		if hits[ids[i]] != hits[ids[j]] {
+			return hits[ids[i]] > hits[ids[j]]
+		}
+		return seen[ids[i]] > seen[ids[j]]
+	})
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
+	return s.loadCases(ctx, nil, ids)
+}
+
+// loadCases reads cases by id, inside a write transaction when tx is set.
+// The id list is padded to a power of two, so that a handful of prepared
+// statements serve every size.
+func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args = make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	size := 8
+	for size < len(ids) {
+		size *= 2
 	}
-	rows, err = tx.QueryContext(ctx, s.rebind(`SELECT `+caseColumns+` FROM cases WHERE id IN (`+placeholders(len(ids))+`)`), args...)
+	args := make([]any, size)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	name := fmt.Sprintf("cases_by_ids_%d", size)
+	var rows *sql.Rows
+	var err error
+	if tx != nil {
+		rows, err = s.txRows(ctx, tx, name, args...)
+	} else {
+		rows, err = s.rows(ctx, name, args...)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: load duplicates: %w", err)
+		return nil, fmt.Errorf("store: load cases: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.Case
@@ -89,11 +134,70 @@ func (s *Store) lookupDuplicates(ctx context.Context, tx *sql.Tx, lookups []KeyL
 	return out, rows.Err()
 }
 
-// indexKeys indexes a case under keys at a time.
+// duplicateDraft is the duplicate check as decided before the write.
+type duplicateDraft struct {
+	found   []casework.Case
+	outcome DuplicateOutcome
+}
+
+// settleDuplicates confirms, inside the write, what was decided before
+// it: cases this node indexed since the read (two calls about one
+// incident arriving together) join the comparison, and a master chosen
+// from the read is taken as it stands now; the decision is made again only
+// when either changed anything.
+func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pre duplicateDraft, snapshot time.Time) (DuplicateOutcome, error) {
+	known := make(map[int64]bool, len(pre.found))
+	for _, c := range pre.found {
+		known[c.ID] = true
+	}
+	var fresh []int64
+	for _, id := range s.recent.since(nc.Duplicates.Lookups, snapshot) {
+		if !known[id] {
+			fresh = append(fresh, id)
+			known[id] = true
+		}
+	}
+	found, changed := pre.found, false
+	if len(fresh) > 0 {
+		more, err := s.loadCases(ctx, tx, fresh)
+		if err != nil {
+			return DuplicateOutcome{}, err
+		}
+		found, changed = append(append([]casework.Case(nil), found...), more...), len(more) > 0
+	}
+	if m := pre.outcome.Master; m != nil && !changed {
+		now, err := s.loadCases(ctx, tx, []int64{m.ID})
+		if err != nil {
+			return DuplicateOutcome{}, err
+		}
+		if len(now) == 1 && now[0].Version == m.Version {
+			return pre.outcome, nil
+		}
+		found = append([]casework.Case(nil), found...)
+		for i := range found {
+			if found[i].ID == m.ID && len(now) == 1 {
+				found[i] = now[0]
+			}
+		}
+		changed = true
+	}
+	if !changed {
+		return pre.outcome, nil
+	}
+	return nc.Duplicates.Decide(nc.Case, nc.Events, found), nil
+}
+
+// indexKeys indexes a case under keys at a time, a prepared multi-row
+// insert per keysPerQuery keys (a repeated key is ignored).
 func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID int64, at time.Time) error {
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, s.query("insert_dedup_key"), keyHash(k), micros(at), caseID); err != nil {
-			return fmt.Errorf("store: index key: %w", err)
+	for start := 0; start < len(keys); start += keysPerQuery {
+		chunk := keys[start:min(start+keysPerQuery, len(keys))]
+		args := make([]any, 0, 3*keysPerQuery)
+		for i := range keysPerQuery {
+			args = append(args, keyHash(chunk[min(i, len(chunk)-1)]), micros(at), caseID)
+		}
+		if _, err := s.txExec(ctx, tx, "insert_dedup_keys", args...); err != nil {
+			return fmt.Errorf("store: index keys: %w", err)
 		}
 	}
 	return nil
@@ -103,7 +207,7 @@ func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID
 func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.query("prune_dedup_keys"), micros(before))
+		res, err := s.txExec(ctx, tx, "prune_dedup_keys", micros(before))
 		if err != nil {
 			return err
 		}
@@ -111,4 +215,68 @@ func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64
 		return nil
 	})
 	return n, err
+}
+
+// recentKeys remembers, for a few seconds, which cases this node indexed
+// under which keys: the write of a new report checks them, so that two
+// reports of one incident committed in the same moment still meet.
+type recentKeys struct {
+	mu      sync.Mutex
+	byKey   map[int64][]recentEntry
+	lastGC  time.Time
+	horizon time.Duration
+}
+
+type recentEntry struct {
+	caseID int64
+	at     time.Time
+}
+
+func newRecentKeys() *recentKeys {
+	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 10 * time.Second}
+}
+
+// add remembers the keys a case was indexed under.
+func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
+	if check == nil {
+		return
+	}
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range check.Index {
+		h := keyHash(k)
+		r.byKey[h] = append(r.byKey[h], recentEntry{caseID: caseID, at: now})
+	}
+	if now.Sub(r.lastGC) > r.horizon {
+		for h, es := range r.byKey {
+			kept := es[:0]
+			for _, e := range es {
+				if now.Sub(e.at) < r.horizon {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) == 0 {
+				delete(r.byKey, h)
+			} else {
+				r.byKey[h] = kept
+			}
+		}
+		r.lastGC = now
+	}
+}
+
+// since answers the cases indexed under the keys after t.
+func (r *recentKeys) since(lookups []KeyLookup, t time.Time) []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []int64
+	for _, l := range lookups {
+		for _, e := range r.byKey[keyHash(l.Key)] {
+			if !e.at.Before(t) {
+				out = append(out, e.caseID)
+			}
+		}
+	}
+	return out
 }

@@ -19,7 +19,7 @@ func (s *Store) CreateUnit(ctx context.Context, n routing.NewUnit, now time.Time
 		area = string(n.Area)
 	}
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, s.query("insert_unit"), u.Name, string(u.Kind), nullID(u.ParentID), area,
+		return s.txRow(ctx, tx, "insert_unit", u.Name, string(u.Kind), nullID(u.ParentID), area,
 			micros(now), micros(now)).Scan(&u.ID)
 	})
 	if err != nil {
@@ -30,7 +30,7 @@ func (s *Store) CreateUnit(ctx context.Context, n routing.NewUnit, now time.Time
 
 // GetUnit answers one unit.
 func (s *Store) GetUnit(ctx context.Context, id int64) (routing.Unit, error) {
-	u, err := s.scanUnit(s.rdb.QueryRowContext(ctx, s.query("get_unit"), id))
+	u, err := s.scanUnit(s.row(ctx, "get_unit", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, casework.NotFound("unit_not_found", "单位 %d 不存在", id)
 	}
@@ -39,7 +39,7 @@ func (s *Store) GetUnit(ctx context.Context, id int64) (routing.Unit, error) {
 
 // Units answers every unit, by id.
 func (s *Store) Units(ctx context.Context) ([]routing.Unit, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.query("list_units"))
+	rows, err := s.rows(ctx, "list_units")
 	if err != nil {
 		return nil, fmt.Errorf("store: list units: %w", err)
 	}

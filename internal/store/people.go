@@ -330,7 +330,7 @@ func (s *Store) ApplyAreas(ctx context.Context, updates []routing.Unit, creates 
 		}
 		for _, n := range creates {
 			var id int64
-			if err := tx.QueryRowContext(ctx, s.query("insert_unit"), n.Name, string(n.Kind), nullID(n.ParentID), string(n.Area),
+			if err := s.txRow(ctx, tx, "insert_unit", n.Name, string(n.Kind), nullID(n.ParentID), string(n.Area),
 				micros(now), micros(now)).Scan(&id); err != nil {
 				return fmt.Errorf("store: create unit %s: %w", n.Name, err)
 			}

@@ -66,17 +66,17 @@ func (s *Store) projectCounts(ctx context.Context, tx *sql.Tx, before, after *ca
 	}
 	bump := func(k rollupKey, n int) error {
 		if statusChanged {
-			if _, err := tx.ExecContext(ctx, s.query("bump_status"), k.line, k.status, n); err != nil {
+			if _, err := s.txExec(ctx, tx, "bump_status", k.line, k.status, n); err != nil {
 				return fmt.Errorf("store: status counts: %w", err)
 			}
 		}
 		if dayChanged {
-			if _, err := tx.ExecContext(ctx, s.query("bump_rollup_day"), k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
+			if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
 				return fmt.Errorf("store: rollup: %w", err)
 			}
 		}
 		if unitChanged {
-			if _, err := tx.ExecContext(ctx, s.query("bump_rollup_unit"), k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
+			if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
 				return fmt.Errorf("store: rollup by unit: %w", err)
 			}
 		}
@@ -124,7 +124,7 @@ func (s *Store) projectStages(ctx context.Context, tx *sql.Tx, created bool, c *
 	}
 	have := map[string]stageRow{}
 	if !created {
-		rows, err := tx.QueryContext(ctx, s.query("stage_rows"), c.ID)
+		rows, err := s.txRows(ctx, tx, "stage_rows", c.ID)
 		if err != nil {
 			return fmt.Errorf("store: stage rows: %w", err)
 		}
@@ -152,14 +152,14 @@ func (s *Store) projectStages(ctx context.Context, tx *sql.Tx, created bool, c *
 		if r.metAt.Valid {
 			met = r.metAt.Int64
 		}
-		if _, err := tx.ExecContext(ctx, s.query("upsert_stage"), c.ID, stage, string(c.Line), micros(c.CreatedAt),
+		if _, err := s.txExec(ctx, tx, "upsert_stage", c.ID, stage, string(c.Line), micros(c.CreatedAt),
 			r.startedAt, r.dueAt, met, boolInt(r.breached), r.status); err != nil {
 			return fmt.Errorf("store: stage %s: %w", stage, err)
 		}
 	}
 	for stage := range have {
 		if _, ok := want[stage]; !ok {
-			if _, err := tx.ExecContext(ctx, s.query("delete_stage"), c.ID, stage); err != nil {
+			if _, err := s.txExec(ctx, tx, "delete_stage", c.ID, stage); err != nil {
 				return fmt.Errorf("store: stage %s: %w", stage, err)
 			}
 		}

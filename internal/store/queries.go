@@ -1,5 +1,10 @@
 package store
 
+import (
+	"fmt"
+	"strings"
+)
+
 // The store's SQL, by name. Every statement is written once with ?
 // placeholders; the PostgreSQL dialect renumbers them. Only this package
 // knows SQL.
@@ -7,6 +12,8 @@ const caseColumns = `id, number, line, channel, status, category, type, police, 
 	unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
 	reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,
 	created_by, version, created_at, updated_at, grid_id, enterprise_id, repeat_of`
+
+const userColumns = `id, username, name, role, unit_id, phone, password_hash, must_change_password, disabled, created_at`
 
 var queries = map[string]string{
 	// Cases.
@@ -41,7 +48,6 @@ var queries = map[string]string{
 		due_at = excluded.due_at, met_at = excluded.met_at, breached = excluded.breached, status = excluded.status`,
 	"delete_stage":     `DELETE FROM stage_times WHERE case_id = ? AND stage = ?`,
 	"case_by_external": `SELECT id FROM cases WHERE channel = ? AND external_id = ?`,
-	"insert_dedup_key": `INSERT INTO dedup_keys (k, at, case_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 	"prune_dedup_keys": `DELETE FROM dedup_keys WHERE at < ?`,
 	"insert_case_unit": `INSERT INTO case_units (case_id, unit_id, role) VALUES (?, ?, ?)`,
 
@@ -57,7 +63,9 @@ var queries = map[string]string{
 	// Accounts.
 	"insert_user": `INSERT INTO users (username, name, role, unit_id, phone, password_hash, must_change_password, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-	"user_columns":         `SELECT id, username, name, role, unit_id, phone, password_hash, must_change_password, disabled, created_at FROM users`,
+	"user_by_id":           `SELECT ` + userColumns + ` FROM users WHERE id = ?`,
+	"user_by_username":     `SELECT ` + userColumns + ` FROM users WHERE username = ?`,
+	"list_users":           `SELECT ` + userColumns + ` FROM users ORDER BY id`,
 	"set_password":         `UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?`,
 	"insert_token":         `INSERT INTO tokens (user_id, hash, kind, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 	"token_exists":         `SELECT id FROM tokens WHERE hash = ?`,
@@ -65,4 +73,13 @@ var queries = map[string]string{
 	"delete_expired_token": `DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?`,
 	"token_user": `SELECT u.id, u.username, u.name, u.role, u.unit_id, u.phone, u.password_hash, u.must_change_password, u.disabled, u.created_at, t.expires_at
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+}
+
+func init() {
+	queries["dedup_lookup"] = `SELECT case_id, at FROM dedup_keys WHERE k IN (` + placeholders(keysPerQuery) + `) AND at >= ? LIMIT ?`
+	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerQuery), ", ") + ` ON CONFLICT DO NOTHING`
+	for size := 8; size <= maxCandidates; size *= 2 {
+		queries[fmt.Sprintf("cases_by_ids_%d", size)] = `SELECT ` + caseColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
+	}
 }

@@ -59,9 +59,12 @@ type Store struct {
 	rdb     *sql.DB // reads
 	w       *writer
 	q       map[string]string
+	wstmt   map[string]*sql.Stmt // the named queries prepared on the write connection
+	rstmt   map[string]*sql.Stmt // and for the readers
 	log     *slog.Logger
 	loc     *time.Location
 	clocks  atomic.Pointer[casework.Clocks]
+	recent  *recentKeys
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -73,8 +76,9 @@ func IsPostgresURL(u string) bool {
 // commit.
 func Open(ctx context.Context, opt Options) (*Store, error) {
 	s := &Store{
-		log: cmp.Or(opt.Logger, slog.Default()),
-		loc: opt.Location,
+		log:    cmp.Or(opt.Logger, slog.Default()),
+		loc:    opt.Location,
+		recent: newRecentKeys(),
 	}
 	if s.loc == nil {
 		s.loc = time.Local
@@ -111,6 +115,10 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.closeDBs()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
 	s.w.start()
 	return s, nil
@@ -133,6 +141,12 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeDBs() error {
+	for _, st := range s.wstmt {
+		st.Close()
+	}
+	for _, st := range s.rstmt {
+		st.Close()
+	}
 	err := s.wdb.Close()
 	if s.rdb != s.wdb {
 		err = errors.Join(err, s.rdb.Close())
@@ -175,6 +189,66 @@ func (s *Store) query(name string) string {
 		panic("store: unknown query " + name)
 	}
 	return q
+}
+
+// prepare compiles every named query once: parsing SQL on every write
+// would cost more than running it.
+func (s *Store) prepare(ctx context.Context) error {
+	s.wstmt = make(map[string]*sql.Stmt, len(s.q))
+	s.rstmt = make(map[string]*sql.Stmt, len(s.q))
+	for name, q := range s.q {
+		st, err := s.wdb.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("store: prepare %s: %w", name, err)
+		}
+		s.wstmt[name] = st
+		if s.rdb == s.wdb {
+			s.rstmt[name] = st
+			continue
+		}
+		if s.rstmt[name], err = s.rdb.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("store: prepare %s for reading: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) wst(ctx context.Context, tx *sql.Tx, name string) *sql.Stmt {
+	st, ok := s.wstmt[name]
+	if !ok {
+		panic("store: unknown query " + name)
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// txExec, txRow and txRows run a named query inside a write transaction.
+func (s *Store) txExec(ctx context.Context, tx *sql.Tx, name string, args ...any) (sql.Result, error) {
+	return s.wst(ctx, tx, name).ExecContext(ctx, args...)
+}
+
+func (s *Store) txRow(ctx context.Context, tx *sql.Tx, name string, args ...any) *sql.Row {
+	return s.wst(ctx, tx, name).QueryRowContext(ctx, args...)
+}
+
+func (s *Store) txRows(ctx context.Context, tx *sql.Tx, name string, args ...any) (*sql.Rows, error) {
+	return s.wst(ctx, tx, name).QueryContext(ctx, args...)
+}
+
+// row and rows run a named query on the readers.
+func (s *Store) row(ctx context.Context, name string, args ...any) *sql.Row {
+	st, ok := s.rstmt[name]
+	if !ok {
+		panic("store: unknown query " + name)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (s *Store) rows(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	st, ok := s.rstmt[name]
+	if !ok {
+		panic("store: unknown query " + name)
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // micros turns a time into the stored form: microseconds since 1970 (UTC).
