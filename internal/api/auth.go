@@ -144,3 +144,27 @@ func cmpErr(a, b error) error {
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u account.User) {
 	writeJSON(w, http.StatusOK, u)
 }
+
+// logout ends the session whose token made the request.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ account.User) {
+	token, _ := bearer(r)
+	if err := s.store.DeleteToken(r.Context(), account.HashToken(token)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type infoAnswer struct {
+	Version  string `json:"version"`
+	TimeZone string `json:"time_zone"`
+	Offset   string `json:"utc_offset"`
+	Now      string `json:"now"`
+}
+
+// info answers what a client needs to know of this server: its version and
+// the zone's time zone.
+func (s *Server) info(w http.ResponseWriter, r *http.Request, _ account.User) {
+	now := s.now()
+	writeJSON(w, http.StatusOK, infoAnswer{Version: s.version, TimeZone: s.loc.String(), Offset: now.Format("-07:00"), Now: now.Format(time.RFC3339)})
+}

@@ -18,6 +18,7 @@ type actionBody struct {
 	Reason       string  `json:"reason"`
 	Satisfaction *int    `json:"satisfaction"`
 	Into         *int64  `json:"into"`
+	IntoNumber   string  `json:"into_number"`
 	Category     string  `json:"category"`
 	Type         string  `json:"type"`
 	Police       *bool   `json:"police"`
@@ -49,6 +50,16 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 		s.fail(w, r, err)
 		return
 	}
+	if cmd.Into == nil && body.IntoNumber != "" {
+		// The dispatcher names the master by its number, as it is written
+		// on the call sheet.
+		target, err := s.store.CaseByNumber(r.Context(), body.IntoNumber)
+		if err != nil {
+			s.fail(w, r, casework.Invalid("unknown_case", "没有编号为 %s 的工单", body.IntoNumber))
+			return
+		}
+		cmd.Into = &target.ID
+	}
 	actor := u.Actor()
 	dir := s.directory()
 	env := s.env()
@@ -69,7 +80,7 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 	if d.Master != nil {
 		s.Publish(r.Context(), *d.Master, []casework.Event{*d.MasterEvent})
 	}
-	writeJSON(w, http.StatusOK, actionAnswer{caseView: viewCase(d.Case, u.Role), Event: d.Event})
+	writeJSON(w, http.StatusOK, actionAnswer{caseView: viewCase(d.Case, u.Actor()), Event: d.Event})
 }
 
 func (b actionBody) command() (casework.Command, error) {

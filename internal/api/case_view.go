@@ -14,9 +14,17 @@ type caseView struct {
 }
 
 // viewCase shapes a case for the account asking: reporters' phone numbers
-// are masked for roles that do not need them.
-func viewCase(c casework.Case, role casework.Role) caseView {
-	if !role.SeesPhones() {
+// are masked for roles that do not need them, and the actions listed are
+// those the account may take now.
+func viewCase(c casework.Case, actor casework.Actor) caseView {
+	v := shapeCase(c, !actor.Role.SeesPhones())
+	v.AllowedActions = casework.Available(&c, actor)
+	return v
+}
+
+// shapeCase is the case as every client sees it, phones masked or not.
+func shapeCase(c casework.Case, masked bool) caseView {
+	if masked {
 		c.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
 	}
 	if c.DuplicateCandidates == nil {
@@ -35,11 +43,7 @@ func viewCase(c casework.Case, role casework.Role) caseView {
 		}
 		c.Routing = &rt
 	}
-	allowed := casework.AllowedActions(c.Status)
-	if allowed == nil {
-		allowed = []casework.Action{}
-	}
-	return caseView{Case: c, StatusLabel: c.Status.Label(), AllowedActions: allowed}
+	return caseView{Case: c, StatusLabel: c.Status.Label()}
 }
 
 // viewEvents masks what a timeline repeats of other reporters.

@@ -40,7 +40,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		return
 	}
 	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
-	v := viewCase(c, u.Role)
+	v := viewCase(c, u.Actor())
 	v.Events = viewEvents(evs, u.Role)
 	writeJSON(w, http.StatusOK, v)
 }

@@ -44,6 +44,8 @@ type Deps struct {
 	// Hub fans events out to live consoles; Webhooks to subscribed systems.
 	Hub      *notify.Hub
 	Webhooks *notify.Webhooks
+	// Version is the server's version, for GET /api/v1/info.
+	Version string
 	// Console serves the web console at every path outside /api, /healthz
 	// and /metrics; nil serves none.
 	Console http.Handler
@@ -68,6 +70,7 @@ type Server struct {
 	hub       *notify.Hub
 	webhooks  *notify.Webhooks
 	console   http.Handler
+	version   string
 	metrics   *metrics
 	ready     atomic.Bool
 }
@@ -89,13 +92,19 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		hub:       d.Hub,
 		webhooks:  d.Webhooks,
 		console:   d.Console,
+		version:   d.Version,
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()
 	}
-	if s.now == nil {
-		s.now = time.Now
+	now := d.Now
+	if now == nil {
+		now = time.Now
 	}
+	// Every time Yizhan writes is in the zone's time zone.
+	s.now = func() time.Time { return now().In(s.loc) }
+	s.hub.Now = s.now
+	s.hub.View = func(c casework.Case, masked bool) any { return shapeCase(c, masked) }
 	if s.triage == nil {
 		return nil, fmt.Errorf("api: no triage")
 	}
@@ -177,6 +186,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/auth/login", s.login)
 	mux.Handle("POST /api/v1/auth/password", s.auth(s.changePassword, allowPasswordChange))
 	mux.Handle("GET /api/v1/me", s.auth(s.me))
+	mux.Handle("POST /api/v1/auth/logout", s.auth(s.logout, allowPasswordChange))
+	mux.Handle("GET /api/v1/info", s.auth(s.info))
+	mux.Handle("GET /api/v1/taxonomy", s.auth(s.taxonomy))
 
 	mux.Handle("POST /api/v1/cases", s.auth(s.createCase))
 	mux.Handle("GET /api/v1/cases", s.auth(s.listCases))

@@ -238,7 +238,13 @@ func (s *Server) returnsStats(w http.ResponseWriter, r *http.Request, u account.
 		s.fail(w, r, errStatsForbidden)
 		return
 	}
-	from, to, err := s.statsPeriod(r.URL.Query())
+	q := r.URL.Query()
+	from, to, err := s.statsPeriod(q, "line")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	line, err := statsLine(q, "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -247,7 +253,7 @@ func (s *Server) returnsStats(w http.ResponseWriter, r *http.Request, u account.
 	index := map[int64]int{}
 	dir := s.directory()
 	for _, a := range []casework.Action{casework.ActionReturn, casework.ActionTransfer} {
-		counts, err := s.store.ActionsByUnit(r.Context(), a, from, to)
+		counts, err := s.store.ActionsByUnit(r.Context(), a, line, from, to)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -16,6 +16,46 @@ type Triager interface {
 	casework.TypeChecker
 	Triage(text string, repeats int) triage.Result
 	Corrected()
+	// Types lists the types with their categories and labels.
+	Types() []triage.TypeInfo
+}
+
+type taxonomyAnswer struct {
+	Categories []categoryInfo    `json:"categories"`
+	Types      []triage.TypeInfo `json:"types"`
+	Statuses   map[string]string `json:"statuses"`
+	Actions    map[string]string `json:"actions"`
+	Channels   map[string]string `json:"channels"`
+}
+
+type categoryInfo struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// taxonomy answers the classification in force and the labels of the
+// codes clients show: categories and types (a --taxonomy file's too),
+// statuses, actions and channels.
+func (s *Server) taxonomy(w http.ResponseWriter, r *http.Request, _ account.User) {
+	ans := taxonomyAnswer{Types: s.triage.Types(), Statuses: map[string]string{}, Actions: map[string]string{}, Channels: casework.Channels}
+	seen := map[string]bool{}
+	for _, t := range ans.Types {
+		if !seen[t.Category] {
+			seen[t.Category] = true
+			ans.Categories = append(ans.Categories, categoryInfo{Code: t.Category, Label: t.CategoryLabel})
+		}
+	}
+	for _, st := range casework.Statuses {
+		ans.Statuses[string(st)] = st.Label()
+	}
+	for _, a := range casework.Actions {
+		ans.Actions[string(a)] = a.Label()
+	}
+	for _, a := range []casework.Action{casework.ActionReceive, casework.ActionDuplicateAdded, casework.ActionDuplicateRemoved,
+		casework.ActionRepeatLinked, casework.ActionDeadlineWarning, casework.ActionDeadlineBreach} {
+		ans.Actions[string(a)] = a.Label()
+	}
+	writeJSON(w, http.StatusOK, ans)
 }
 
 type triageBody struct {

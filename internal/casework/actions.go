@@ -135,14 +135,49 @@ func next(a Action, s Status) Status {
 	return s
 }
 
-// AllowedActions lists what may be done to a case in status s, for a
-// console that shows only the buttons that will work.
-func AllowedActions(s Status) []Action {
-	var out []Action
-	for _, a := range Actions {
-		if Allowed(a, s) {
-			out = append(out, a)
+// Available lists what an account may do to a case now: what the state
+// machine allows from its status, what the account's role may do, and
+// what the case's state makes meaningful (resume only when paused, an
+// extension decision only when one is pending, unmerge only when merged).
+// A console shows only these buttons.
+func Available(c *Case, a Actor) []Action {
+	out := []Action{}
+	for _, act := range Actions {
+		if !Allowed(act, c.Status) || Authorize(a, act) != nil {
+			continue
 		}
+		switch act {
+		case ActionPause:
+			if c.Paused {
+				continue
+			}
+		case ActionResume:
+			if !c.Paused {
+				continue
+			}
+		case ActionApproveExt, ActionRefuseExt:
+			if !hasPending(c) {
+				continue
+			}
+		case ActionDismissDups:
+			if len(c.DuplicateCandidates) == 0 {
+				continue
+			}
+		case ActionReturn:
+			if c.FirstReceiver {
+				continue
+			}
+		}
+		out = append(out, act)
 	}
 	return out
+}
+
+func hasPending(c *Case) bool {
+	for _, d := range c.Deadlines {
+		if d.ExtensionPending {
+			return true
+		}
+	}
+	return false
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/triage"
 	"github.com/yizhan/yizhan/internal/triage/learn"
+	"github.com/yizhan/yizhan/internal/web"
 )
 
 func serveCommand() *cobra.Command {
@@ -167,6 +168,8 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 		Dedup: dedup.Config{Window: cfg.Dedup.Window, Radius: cfg.Dedup.Radius, RepeatHorizon: cfg.Dedup.Horizon,
 			MergeThreshold: cfg.Dedup.Merge, CandidateThreshold: cfg.Dedup.Candidate},
 		NoAutoMerge: cfg.Dedup.NoAutoMerge,
+		Console:     web.Handler(),
+		Version:     version(),
 	})
 	if err != nil {
 		closeStore()
@@ -186,7 +189,8 @@ func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]b
 	bg, stopBG := context.WithCancel(context.Background())
 	go srv.RefreshDirectory(bg, 30*time.Second)
 	go srv.WatchRoster(bg, 6*time.Hour)
-	sched := &scheduler.Scheduler{Store: st, Publish: srv, SMS: notify.LogSMS{Log: log}, Log: log}
+	sched := &scheduler.Scheduler{Store: st, Publish: srv, SMS: notify.LogSMS{Log: log}, Log: log,
+		Now: func() time.Time { return time.Now().In(loc) }}
 	reg.MustRegister(sched.Collectors()...)
 	sched.Start(bg)
 	hooks.Start(bg)

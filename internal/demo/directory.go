@@ -168,7 +168,7 @@ func (z *zone) roster(ctx context.Context, now time.Time, person map[string]int6
 			shifts = append(shifts, routing.NewShift{UnitID: z.units["center"], PersonID: person[dispatchers[(d+s)%3]],
 				Start: start.Add(time.Duration(8*s) * time.Hour), End: start.Add(time.Duration(8*s+8) * time.Hour)})
 		}
-		shifts = append(shifts, routing.NewShift{UnitID: z.units["center"], PersonID: person["带班领导李某"],
+		shifts = append(shifts, routing.NewShift{UnitID: z.units["center"], PersonID: person["李某"],
 			Start: start, End: start.Add(24 * time.Hour), Leader: true, Note: "带班领导"})
 		for s := range 2 {
 			for k := range 2 {

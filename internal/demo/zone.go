@@ -55,7 +55,7 @@ type userSpec struct {
 var users = []userSpec{
 	{"zhiban", "值班员王某", "center", casework.RoleDispatcher},
 	{"zhiban2", "值班员刘某", "center", casework.RoleDispatcher},
-	{"lingdao", "带班领导李某", "center", casework.RoleLeader},
+	{"lingdao", "李某", "center", casework.RoleLeader},
 	{"chuzhi", "处置队员赵某", "team", casework.RoleResponder},
 	{"laobao", "劳动监察员陈某", "labor", casework.RoleDepartment},
 	{"tiaojie", "调解员钱某", "justice", casework.RoleDepartment},
@@ -63,6 +63,21 @@ var users = []userSpec{
 	{"wangge", "网格员孙某", "grid_east", casework.RoleGrid},
 	{"qiye", "企业联络人周某", "ent_a", casework.RoleEnterprise},
 	{"yizhan", "驿站工作人员吴某", "station", casework.RoleStation},
+}
+
+// LoadDirectory loads only the demo zone's directory (units, accounts,
+// people, enterprises, roster, routing rules) into a database that has no
+// units yet, for a generated history to fill.
+func LoadDirectory(ctx context.Context, st *store.Store, loc *time.Location, now time.Time) (bool, error) {
+	existing, err := st.Units(ctx)
+	if err != nil || len(existing) > 0 {
+		return false, err
+	}
+	z := &zone{st: st, loc: loc, cls: casework.Unclassified{}, units: map[string]int64{}, users: map[string]casework.Actor{}}
+	if err := z.directory(ctx, now); err != nil {
+		return false, err
+	}
+	return true, z.people(ctx, now)
 }
 
 // LoadIfEmpty loads the demo zone into a database that has no units and

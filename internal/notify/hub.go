@@ -16,7 +16,7 @@ import (
 // Message is one event of a case as subscribers receive it.
 type Message struct {
 	ID    string         `json:"id"` // "<case id>-<seq>", unique and increasing per case
-	Case  casework.Case  `json:"case"`
+	Case  any            `json:"case"`
 	Event casework.Event `json:"event"`
 	// SentAt is when the hub published it, so a client can measure delay.
 	SentAt time.Time `json:"sent_at"`
@@ -33,11 +33,20 @@ func (m *Message) JSON(masked bool) []byte {
 	return m.full
 }
 
-func newMessage(c casework.Case, ev casework.Event, now time.Time) *Message {
-	m := &Message{ID: fmt.Sprintf("%d-%d", c.ID, ev.Seq), Case: c, Event: ev, SentAt: now}
+func (h *Hub) newMessage(c casework.Case, ev casework.Event, now time.Time) *Message {
+	view := h.View
+	if view == nil {
+		view = func(c casework.Case, masked bool) any {
+			if masked {
+				c.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
+			}
+			return c
+		}
+	}
+	m := &Message{ID: fmt.Sprintf("%d-%d", c.ID, ev.Seq), Case: view(c, false), Event: ev, SentAt: now}
 	m.full, _ = json.Marshal(m)
 	mc := *m
-	mc.Case.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
+	mc.Case = view(c, true)
 	if rep, ok := ev.Details["reporter"].(casework.Reporter); ok {
 		d := map[string]any{}
 		for k, v := range ev.Details {
@@ -70,14 +79,19 @@ func (s *Subscriber) Dropped() int64 { return s.dropped.Load() }
 // subscriber whose buffer is full loses the message (and counts it)
 // rather than holding up everyone else.
 type Hub struct {
+	// View shapes a case as clients see it, its reporters' phones masked
+	// or not; nil sends the case as it is.
+	View func(c casework.Case, masked bool) any
+	// Now stamps messages; nil is time.Now.
+	Now func() time.Time
+
 	mu   sync.RWMutex
 	subs map[*Subscriber]struct{}
-	now  func() time.Time
 }
 
 // NewHub makes an empty hub.
 func NewHub() *Hub {
-	return &Hub{subs: map[*Subscriber]struct{}{}, now: time.Now}
+	return &Hub{subs: map[*Subscriber]struct{}{}}
 }
 
 // Subscribe registers a subscriber that sees the cases sees lets through.
@@ -114,10 +128,13 @@ func (h *Hub) Publish(c casework.Case, evs ...casework.Event) {
 	if len(h.subs) == 0 {
 		return
 	}
-	now := h.now()
+	now := time.Now()
+	if h.Now != nil {
+		now = h.Now()
+	}
 	msgs := make([]*Message, len(evs))
 	for i, ev := range evs {
-		msgs[i] = newMessage(c, ev, now)
+		msgs[i] = h.newMessage(c, ev, now)
 	}
 	for s := range h.subs {
 		if !s.sees(&c) {

@@ -109,7 +109,7 @@ func Build(ctx context.Context, src Source, req Request, now time.Time) (*Report
 			r.Totals = total
 		}
 	}
-	returns, err := src.ActionsByUnit(ctx, casework.ActionReturn, req.From, req.To)
+	returns, err := src.ActionsByUnit(ctx, casework.ActionReturn, req.Line, req.From, req.To)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ type Source interface {
 	SummaryCells(ctx context.Context, line string, from, to time.Time) ([]Cell, error)
 	Breakdown(ctx context.Context, f Filter, by string) ([]Group, error)
 	StageTimes(ctx context.Context, f Filter) ([]StageTime, error)
-	ActionsByUnit(ctx context.Context, action casework.Action, from, to time.Time) ([]UnitCount, error)
+	ActionsByUnit(ctx context.Context, action casework.Action, line string, from, to time.Time) ([]UnitCount, error)
 	UnitNames(ctx context.Context) (map[int64]string, error)
 	DutyLines(ctx context.Context, from, to time.Time) ([]DutyLine, error)
 	Notable(ctx context.Context, from, to time.Time) ([]casework.Case, error)

@@ -168,3 +168,11 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	err := s.row(ctx, "count_users").Scan(&n)
 	return n, err
 }
+
+// DeleteToken forgets a token (logging out).
+func (s *Store) DeleteToken(ctx context.Context, hash string) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := s.txExec(ctx, tx, "delete_token", hash)
+		return err
+	})
+}

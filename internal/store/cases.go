@@ -389,6 +389,15 @@ func (s *Store) GetCase(ctx context.Context, id int64) (casework.Case, error) {
 	return c, nil
 }
 
+// CaseByNumber answers a case by its human-readable number.
+func (s *Store) CaseByNumber(ctx context.Context, number string) (casework.Case, error) {
+	c, err := s.scanCase(s.row(ctx, "case_by_number", number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, casework.ErrCaseNotFound
+	}
+	return c, err
+}
+
 // Events answers the timeline of a case, oldest first.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]casework.Event, error) {
 	rows, err := s.rows(ctx, "case_events", caseID)

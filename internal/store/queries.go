@@ -28,11 +28,13 @@ var queries = map[string]string{
 		unit_id = ?, duplicate_of = ?, outcome = ?, satisfaction = ?, returns = ?, repeats = ?, extra = ?,
 		version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
-	"get_case":      `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`,
-	"insert_event":  `INSERT INTO case_events (case_id, seq, action, at, actor_id, actor, unit_id, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	"case_events":   `SELECT case_id, seq, action, at, actor_id, actor, unit_id, note, data FROM case_events WHERE case_id = ? ORDER BY seq`,
-	"bump_status":   `INSERT INTO status_counts (line, status, n) VALUES (?, ?, ?) ON CONFLICT (line, status) DO UPDATE SET n = status_counts.n + excluded.n`,
-	"status_counts": `SELECT line, status, n FROM status_counts`,
+	"get_case":       `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`,
+	"case_by_number": `SELECT ` + caseColumns + ` FROM cases WHERE number = ?`,
+	"delete_token":   `DELETE FROM tokens WHERE hash = ?`,
+	"insert_event":   `INSERT INTO case_events (case_id, seq, action, at, actor_id, actor, unit_id, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"case_events":    `SELECT case_id, seq, action, at, actor_id, actor, unit_id, note, data FROM case_events WHERE case_id = ? ORDER BY seq`,
+	"bump_status":    `INSERT INTO status_counts (line, status, n) VALUES (?, ?, ?) ON CONFLICT (line, status) DO UPDATE SET n = status_counts.n + excluded.n`,
+	"status_counts":  `SELECT line, status, n FROM status_counts`,
 	"upsert_clock": `INSERT INTO case_clocks (case_id, next_fire_at) VALUES (?, ?)
 		ON CONFLICT (case_id) DO UPDATE SET next_fire_at = excluded.next_fire_at`,
 	"delete_clock": `DELETE FROM case_clocks WHERE case_id = ?`,

@@ -229,11 +229,17 @@ func (s *Store) StageTimes(ctx context.Context, f stats.Filter) ([]stats.StageTi
 	return out, rows.Err()
 }
 
-// ActionsByUnit counts the events of an action in [from, to) by unit: the
-// returns (退单) per unit, the buck-passing indicator.
-func (s *Store) ActionsByUnit(ctx context.Context, action casework.Action, from, to time.Time) ([]stats.UnitCount, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.rebind(`SELECT COALESCE(unit_id, 0), COUNT(*) FROM case_events
-		WHERE action = ? AND at >= ? AND at < ? GROUP BY COALESCE(unit_id, 0) ORDER BY 2 DESC`), string(action), micros(from), micros(to))
+// ActionsByUnit counts the events of an action in [from, to) by unit (of
+// one line's cases when line is set): the returns (退单) per unit, the
+// buck-passing indicator.
+func (s *Store) ActionsByUnit(ctx context.Context, action casework.Action, line string, from, to time.Time) ([]stats.UnitCount, error) {
+	q := `SELECT COALESCE(unit_id, 0), COUNT(*) FROM case_events WHERE action = ? AND at >= ? AND at < ?`
+	args := []any{string(action), micros(from), micros(to)}
+	if line != "" {
+		q += ` AND case_id IN (SELECT id FROM cases WHERE line = ?)`
+		args = append(args, line)
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(q+` GROUP BY COALESCE(unit_id, 0) ORDER BY 2 DESC`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s by unit: %w", action, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,7 @@ type Store struct {
 	loc     *time.Location
 	clocks  atomic.Pointer[casework.Clocks]
 	recent  *recentKeys
+	bulk    sync.Map // multi-row inserts of history loads, by table and size
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -141,6 +143,10 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeDBs() error {
+	s.bulk.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	for _, st := range s.wstmt {
 		st.Close()
 	}

@@ -161,3 +161,9 @@ func (l *Learner) CategoryOf(typ string) (string, bool) {
 	t, ok := l.Taxonomy.TypeOf(typ)
 	return t.Category, ok
 }
+
+// Types lists the taxonomy's types with their categories and labels.
+func (l *Learner) Types() []triage.TypeInfo {
+	l.defaults()
+	return l.Taxonomy.Types()
+}

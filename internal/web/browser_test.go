@@ -1,0 +1,496 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// chromiumPath finds Debian's chromium. Without it the browser tests skip,
+// unless YIZHAN_TEST_BROWSER_REQUIRED is set (CI sets it): then they fail.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "chromium not found: install it with `apt-get install -y chromium` to run the browser tests"
+	if os.Getenv("YIZHAN_TEST_BROWSER_REQUIRED") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browser is one headless chromium for a test, with every page's
+// JavaScript errors collected so that a test fails on any of them.
+type browser struct {
+	t     *testing.T
+	alloc context.Context
+	root  context.Context // the first tab, which owns the browser
+	shots string
+
+	mu     sync.Mutex
+	errors []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 900),
+	)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	shots := os.Getenv("YIZHAN_TEST_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	return &browser{t: t, alloc: alloc, shots: shots}
+}
+
+// tab opens a tab; isolated gives it a browser context of its own (its
+// own cookies and storage), as a second user at another desk would have.
+// The first tab starts the browser; later ones open in the same process.
+func (b *browser) tab(isolated bool) context.Context {
+	b.t.Helper()
+	parent := b.root
+	if parent == nil {
+		parent = b.alloc
+	}
+	var opts []chromedp.ContextOption
+	if isolated && b.root != nil {
+		opts = append(opts, chromedp.WithNewBrowserContext())
+	}
+	ctx, cancel := chromedp.NewContext(parent, opts...)
+	if b.root == nil {
+		b.root = ctx
+	}
+	b.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("open tab: %v", err)
+	}
+	b.watchConsole(ctx)
+	return ctx
+}
+
+// watchConsole collects the tab's uncaught exceptions, console.error calls
+// and security messages (a Content-Security-Policy refusal). Network
+// errors, such as a 404 that the page expects, are not failures.
+func (b *browser) watchConsole(ctx context.Context) {
+	msgs := chromedp.Console(ctx) // subscribes now, before the first page
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			switch {
+			case m.IsException():
+				b.fail(fmt.Sprintf("exception: %s (%s:%d)", m.Text, m.URL, m.Line+1))
+			case m.Type == chromedp.ConsoleError && (m.Source == "" || m.Source == "security"):
+				b.fail(fmt.Sprintf("console error: %s (%s:%d)", m.Text, m.URL, m.Line+1))
+			}
+		}
+	}()
+}
+
+func (b *browser) fail(msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.errors = append(b.errors, msg)
+}
+
+// checkErrors fails the test with every JavaScript error seen so far.
+func (b *browser) checkErrors() {
+	b.t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.errors {
+		b.t.Errorf("page JavaScript: %s", e)
+	}
+	b.errors = nil
+}
+
+// run runs browser actions with a deadline and fails the test on error.
+func (b *browser) run(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		b.failAt(ctx, what, err)
+	}
+}
+
+// value runs one action that answers a value.
+func value[T any](b *browser, ctx context.Context, what string, a chromedp.Action[T]) T {
+	b.t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	v, err := chromedp.Run(tctx, a)
+	if err != nil {
+		b.failAt(ctx, what, err)
+	}
+	return v
+}
+
+func (b *browser) failAt(ctx context.Context, what string, err error) {
+	b.t.Helper()
+	lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	where, _ := chromedp.Run(lctx, chromedp.Location())
+	b.checkErrors()
+	b.t.Fatalf("%s (at %s): %v", what, where, err)
+}
+
+// actionTimeout bounds one step; CI runs every package's tests at once on
+// two cores, so it is generous. A passing run never waits for it.
+const actionTimeout = 30 * time.Second
+
+// waitJS polls a JavaScript expression until it is true.
+// A navigation while it polls (the page it waits on may be the next one)
+// ends one poll; it then polls the new page.
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	poll := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			v, err := poll(ctx, t)
+			if err == nil || time.Now().After(deadline) || ctx.Err() != nil || !navigated(err) {
+				return v, err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// navigated reports whether an error only says the page went away.
+func navigated(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"navigated or closed", "Execution context was destroyed", "Cannot find context", "context with specified id"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// js evaluates an expression and answers its value.
+func js[T any](expr string) chromedp.Action[T] {
+	return chromedp.Evaluate[T](expr)
+}
+
+// screenshot saves the whole page, and what the screen shows, as PNGs
+// for a person to look at.
+func (b *browser) screenshot(ctx context.Context, name string) {
+	b.t.Helper()
+	if err := os.MkdirAll(b.shots, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	for suffix, shot := range map[string]chromedp.Action[[]byte]{
+		"":        chromedp.FullScreenshot(100),
+		"-screen": chromedp.CaptureScreenshot(),
+	} {
+		png := value(b, ctx, "screenshot "+name, shot)
+		p := filepath.Join(b.shots, name+suffix+".png")
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+		b.t.Logf("screenshot: %s", p)
+	}
+}
+
+// css is the selector of the first element matching a CSS selector.
+type css = chromedp.CSS
+
+// loginAs logs in through the login page.
+func (b *browser) loginAs(ctx context.Context, base, username, password string) {
+	b.t.Helper()
+	b.run(ctx, "log in as "+username,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(css("#username")),
+		chromedp.SendKeys(css("#username"), username),
+		chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css(`#login-form button[type=submit]`)),
+		// Logged in and gone, or asked for a new password, or refused.
+		waitJS(`location.pathname !== "/login" || !document.querySelector("#password-form").hidden || !document.querySelector("#login-error").hidden`),
+	)
+}
+
+// TestConsoleInBrowser drives the console as the duty desk uses it: log in,
+// receive a report, dispatch it, watch the desk change live while others
+// act, and read the leader's dashboard.
+func TestConsoleInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	s := newConsoleServer(t)
+	base := s.srv.URL
+	started := time.Now()
+
+	desk := b.tab(false)
+
+	// 登录 as the dispatcher: the desk lists cases, newest first.
+	b.loginAs(desk, base, "zhiban", demoPassword)
+	b.run(desk, "see the desk",
+		chromedp.WaitVisible(css(`#case-list li`)),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+	)
+	if n := value(b, desk, "count rows", js[int](`document.querySelectorAll("#case-list li").length`)); n < 10 {
+		t.Errorf("desk lists %d cases, want a page of the demo history", n)
+	}
+	b.run(desk, "load more",
+		chromedp.Click(css("#more")),
+		waitJS(`document.querySelectorAll("#case-list li").length > 50`),
+	)
+	if !value(b, desk, "deadline markers", js[bool](`document.querySelectorAll('#case-list li[data-alarm="breached"] .badge.breached').length > 0`)) {
+		t.Error("no case on the desk is marked as breached, though the demo has some")
+	}
+
+	// 受理: receive a report through the form; the routing preview names the team.
+	const report = "二十多个工人堵在五金城科技路厂门口讨要工资，情绪激动"
+	b.run(desk, "fill the intake form",
+		chromedp.SendKeys(css("#i-text"), report),
+		chromedp.SendKeys(css("#i-name"), "张某"),
+		chromedp.SendKeys(css("#i-phone"), "13800000001"),
+		chromedp.SendKeys(css("#i-address"), "五金城科技路18号"),
+		waitJS(`!document.querySelector("#routing").hidden && document.querySelector("#routing").textContent.includes("政务110先期处置队")`),
+		waitJS(`!document.querySelector("#triage").hidden && document.querySelector("#triage").textContent.includes("研判建议")`),
+	)
+	b.screenshot(desk, "intake")
+	b.run(desk, "receive the report",
+		chromedp.Click(css("#intake-submit")),
+		chromedp.WaitVisible(css("#intake-link")),
+		waitJS(`document.querySelector("#case-list li.fresh") !== null`),
+	)
+	number := value(b, desk, "new case number", chromedp.Text(css("#intake-link")))
+	if !strings.HasPrefix(number, "FJ") {
+		t.Fatalf("new case number %q", number)
+	}
+	b.screenshot(desk, "desk")
+
+	// Open it: the case page shows the report and its first event.
+	b.run(desk, "open the new case",
+		chromedp.Click(css("#intake-link")),
+		waitJS(`document.querySelector("#case-number").textContent === `+jsString(number)),
+		waitJS(`document.querySelectorAll("#timeline li").length >= 1`),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+	)
+	caseURL := value(b, desk, "case URL", chromedp.Location())
+	var caseID int64
+	if _, err := fmt.Sscanf(caseURL, base+"/cases/%d", &caseID); err != nil {
+		t.Fatalf("case URL %s: %v", caseURL, err)
+	}
+	if text := value(b, desk, "case text", chromedp.Text(css("#case-text"))); text != report {
+		t.Errorf("case text %q", text)
+	}
+	events := value(b, desk, "count events", js[int](`document.querySelectorAll("#timeline li").length`))
+
+	// 派单 to 政务110先期处置队: the suggestion is preselected; the timeline grows.
+	team := s.unitID(s.login("zhiban2"), "政务110先期处置队")
+	b.run(desk, "open the dispatch form",
+		chromedp.Click(css(`#case-actions button[data-action="dispatch"]`)),
+		chromedp.WaitVisible(css("#a-unit_id")),
+	)
+	b.screenshot(desk, "dispatch-dialog")
+	if got := value(b, desk, "preselected unit", chromedp.Value(css("#a-unit_id"))); got != fmt.Sprint(team) {
+		t.Errorf("dispatch form preselects unit %q, want the routing suggestion %d", got, team)
+	}
+	b.run(desk, "dispatch",
+		chromedp.SetValue(css("#a-unit_id"), fmt.Sprint(team)),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`document.querySelector('#timeline li[data-action="dispatch"]')?.textContent.includes("政务110先期处置队")`),
+		waitJS(`document.querySelector("#case-status").textContent === "已派单"`),
+		waitJS(fmt.Sprintf(`document.querySelectorAll("#timeline li").length === %d`, events+1)),
+	)
+
+	// Someone else acts (the responder signs for it on the phone): the
+	// case page grows without a reload.
+	chuzhi := s.login("chuzhi")
+	s.act(chuzhi, caseID, map[string]any{"action": "accept"})
+	b.run(desk, "see the accept arrive live on the case page",
+		waitJS(`document.querySelector('#timeline li[data-action="accept"]') !== null`),
+		waitJS(`document.querySelector("#case-status").textContent === "已签收"`),
+	)
+	if n := value(b, desk, "deadlines", js[int](`document.querySelectorAll("#deadline-table tbody tr").length`)); n < 4 {
+		t.Errorf("case page shows %d deadlines, want the 12510 stages", n)
+	}
+	b.screenshot(desk, "case")
+
+	// Back on the desk, the list changes live as others act.
+	b.run(desk, "back to the desk",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(css(`#case-list li`)),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+	)
+	s.act(chuzhi, caseID, map[string]any{"action": "arrive"})
+	b.run(desk, "see the arrive on the desk",
+		waitJS(fmt.Sprintf(`(r => r && r.dataset.status === "on_site" && r.classList.contains("fresh"))(document.querySelector("#case-%d"))`, caseID)),
+	)
+	var other struct {
+		ID int64 `json:"id"`
+	}
+	s.call(s.login("zhiban2"), "POST", "/api/v1/cases", map[string]any{
+		"channel": "12345", "text": "小区楼上装修噪音扰民，多次协商无果", "reporter": map[string]string{"name": "李某", "phone": "13800000002"},
+	}, &other)
+	b.run(desk, "see a case received at another desk appear",
+		waitJS(fmt.Sprintf(`document.querySelector("#case-list li")?.id === "case-%d" && document.querySelector("#case-list li").classList.contains("fresh")`, other.ID)),
+		waitJS(`!document.querySelector("#new-count").hidden`),
+	)
+
+	// The leader, in a browser context of their own, reads the dashboard.
+	lead := b.tab(true)
+	b.loginAs(lead, base, "lingdao", demoPassword)
+	b.run(lead, "leader lands on the dashboard",
+		waitJS(`location.pathname === "/dashboard"`),
+		chromedp.Navigate(base+"/dashboard?from=2026-01-01&to=2026-10-31&line=incident"),
+		waitJS(`document.querySelector("#kpi-total .value")?.textContent === "174起"`),
+		waitJS(`(c => c && c.getOption().series[0].data.length === 4)(echarts.getInstanceByDom(document.getElementById("pie")))`),
+		waitJS(`(c => c && c.getOption().series[0].data.length >= 5)(echarts.getInstanceByDom(document.getElementById("sla-chart")))`),
+		waitJS(`document.querySelectorAll("#pie canvas, #sla-chart canvas").length >= 2`),
+	)
+	if rate := value(b, lead, "success rate", chromedp.Text(css("#kpi-rate .value"))); rate != "97.1%" {
+		t.Errorf("success rate %q, want 97.1%%", rate)
+	}
+	row := value(b, lead, "其他纠纷 row", chromedp.Text(css(`#cat-table tr[data-category="other"]`)))
+	for _, want := range []string{"14 起", "8.0%", "8%"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("其他纠纷 row %q lacks %q", row, want)
+		}
+	}
+	if p := value(b, lead, "period", chromedp.Text(css("#period-label"))); !strings.Contains(p, "2026年1月1日至2026年10月31日") {
+		t.Errorf("period label %q", p)
+	}
+	b.screenshot(lead, "dashboard")
+	b.run(lead, "switch to the night theme",
+		chromedp.Click(css("#theme-toggle")),
+		waitJS(`document.documentElement.dataset.theme === "dark" && echarts.getInstanceByDom(document.getElementById("pie")) !== undefined`),
+	)
+	b.screenshot(lead, "dashboard-night")
+
+	// The reports come with the leader's token: the text at once, the
+	// workbook as a download, the printable page in a new window.
+	b.run(lead, "reports",
+		chromedp.Click(css("#show-text")),
+		waitJS(`!document.querySelector("#report-text").hidden && document.querySelector("#report-text").textContent.includes("174")`),
+		chromedp.Click(css("#dl-xlsx")),
+		waitJS(`document.querySelector("#report-note").textContent.startsWith("已下载")`),
+		chromedp.Click(css("#open-html")),
+		waitJS(`document.querySelector("#report-note").textContent.includes("报表")  && !document.querySelector("#report-note").textContent.startsWith("正在")`),
+	)
+	if banner := value(b, lead, "dashboard errors", js[string](`document.querySelector("#dash-error").hidden ? "" : document.querySelector("#dash-error").textContent`)); banner != "" {
+		t.Errorf("dashboard shows an error: %s", banner)
+	}
+
+	// 值班表: who is on duty now.
+	b.run(lead, "roster",
+		chromedp.Navigate(base+"/roster"),
+		waitJS(`document.querySelectorAll("#on-duty section.card").length > 0 && document.querySelector("#gaps").textContent !== ""`),
+		waitJS(`document.querySelectorAll("#shifts tbody tr").length > 0`),
+	)
+	b.screenshot(lead, "roster")
+
+	// On a phone (390 px wide) the desk and the case page fit the screen,
+	// and the responder sees only the buttons a responder may use.
+	phone := b.tab(true)
+	b.run(phone, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.loginAs(phone, base, "chuzhi", demoPassword)
+	for i, p := range []string{"/", fmt.Sprintf("/cases/%d", caseID)} {
+		b.run(phone, "open "+p+" on a phone",
+			chromedp.Navigate(base+p),
+			waitJS(`document.querySelector("#case-list li, #timeline li") !== null`),
+		)
+		if !value(b, phone, "fits", js[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`)) {
+			t.Errorf("%s is wider than a phone's screen", p)
+		}
+		if i == 0 {
+			b.screenshot(phone, "desk-phone")
+		}
+	}
+	if !value(b, phone, "responder's buttons", js[bool](`!!document.querySelector('#case-actions button[data-action="resolve"]') && !document.querySelector('#case-actions button[data-action="dispatch"], #case-actions button[data-action="merge"]')`)) {
+		t.Error("the responder's case page should offer 处置完毕 and no center-only actions")
+	}
+	b.screenshot(phone, "case-phone")
+
+	// 处置完毕 from the phone: the form asks for the outcome first.
+	b.run(phone, "resolve without an outcome",
+		chromedp.Click(css(`#case-actions button[data-action="resolve"]`)),
+		chromedp.WaitVisible(css("#a-outcome")),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`!document.querySelector("#action-error").hidden && document.querySelector("#action-error").textContent.includes("处置结果")`),
+	)
+	b.run(phone, "resolve on site",
+		chromedp.SetValue(css("#a-outcome"), "onsite_resolved"),
+		chromedp.SendKeys(css("#a-note"), "经现场调解，企业承诺本周内结清工资"),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`document.querySelector("#case-status").textContent === "处置完毕"`),
+		waitJS(`document.querySelector('#timeline li[data-action="resolve"]')?.textContent.includes("现场化解")`),
+	)
+
+	b.checkErrors()
+	t.Logf("browser test took %s", time.Since(started).Round(time.Millisecond))
+}
+
+// TestFirstPasswordChangeInBrowser: an account that must change its first
+// password is asked for a new one at login and then reaches the desk.
+func TestFirstPasswordChangeInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	s := newConsoleServer(t)
+	hash, err := account.HashPassword("first-pass-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.st.CreateUser(context.Background(), account.NewUser{Username: "admin2", Name: "管理员", Role: casework.RoleAdmin}, hash, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tab := b.tab(false)
+	b.loginAs(tab, s.srv.URL, "admin2", "first-pass-123")
+	b.run(tab, "asked for a new password", chromedp.WaitVisible(css("#new-password")))
+	b.screenshot(tab, "first-password")
+	b.run(tab, "change the first password",
+		chromedp.SendKeys(css("#new-password"), "new-pass-4567"),
+		chromedp.SendKeys(css("#new-password2"), "new-pass-4567"),
+		chromedp.Click(css(`#password-form button[type=submit]`)),
+		waitJS(`location.pathname === "/" && document.querySelector("#case-list li") !== null`),
+	)
+	// The old password no longer works, and the page says so in the API's words.
+	b.run(tab, "log in with the old password",
+		chromedp.Click(css("#logout")),
+		chromedp.WaitVisible(css("#username")),
+		chromedp.SendKeys(css("#username"), "admin2"),
+		chromedp.SendKeys(css("#password"), "first-pass-123"),
+		chromedp.Click(css(`#login-form button[type=submit]`)),
+		chromedp.WaitVisible(css("#login-error")),
+	)
+	if msg := value(b, tab, "login error", chromedp.Text(css("#login-error"))); msg != "用户名或密码错误" {
+		t.Errorf("login error %q", msg)
+	}
+	b.run(tab, "an unknown page",
+		chromedp.Navigate(s.srv.URL+"/no/such/page"),
+		waitJS(`document.querySelector("h1")?.textContent === "页面不存在"`),
+	)
+	b.checkErrors()
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}

@@ -1,0 +1,117 @@
+// The console talks to the JSON API only through this module: the session
+// token lives in sessionStorage (one tab, one duty shift) and goes out as
+// a Bearer header; errors carry the API's Chinese message.
+
+const KEY = "yizhan.session";
+
+/** ApiError is an API answer other than 2xx, with its code and message. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || `请求失败（HTTP ${status}）`);
+    this.status = status;
+    this.code = code || "";
+  }
+}
+
+/** session is the stored login ({token, expires_at, user}) or null. */
+export function session() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(KEY) || "null");
+    if (!s || !s.token) return null;
+    if (s.expires_at && Date.parse(s.expires_at) <= Date.now()) {
+      sessionStorage.removeItem(KEY);
+      return null;
+    }
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(s) {
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** toLogin leaves for the login page, coming back here afterwards. */
+export function toLogin(extra) {
+  const next = location.pathname + location.search;
+  const q = new URLSearchParams({next});
+  if (extra) q.set(extra, "1");
+  location.assign("/login?" + q.toString());
+}
+
+/** requireSession answers the session or sends the user to log in. */
+export function requireSession() {
+  const s = session();
+  if (!s) {
+    toLogin();
+    throw new Error("未登录");
+  }
+  return s;
+}
+
+async function request(method, path, body, opts = {}) {
+  const headers = {Accept: "application/json", ...(opts.headers || {})};
+  const s = session();
+  if (s && !opts.anonymous) headers.Authorization = "Bearer " + s.token;
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, {method, headers, body: payload, signal: opts.signal});
+  } catch (e) {
+    if (e.name === "AbortError") throw e;
+    throw new ApiError(0, "network", "无法连接服务器，请检查网络后重试");
+  }
+  if (res.ok) return res;
+  let code = "", message = "";
+  try {
+    const j = await res.json();
+    code = j.error?.code || "";
+    message = j.error?.message || "";
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  if (res.status === 401 && !opts.anonymous) {
+    clearSession();
+    toLogin();
+  } else if (res.status === 403 && code === "password_change_required") {
+    toLogin("change");
+  }
+  throw new ApiError(res.status, code, message);
+}
+
+/** api sends a request and answers the JSON body (null for 204). */
+export async function api(method, path, body, opts) {
+  const res = await request(method, path, body, opts);
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+export const get = (path, opts) => api("GET", path, undefined, opts);
+export const post = (path, body, opts) => api("POST", path, body, opts);
+
+/** blob fetches a file with the token and answers {blob, filename}. */
+export async function blob(path) {
+  const res = await request("GET", path, undefined, {headers: {Accept: "*/*"}});
+  const cd = res.headers.get("Content-Disposition") || "";
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);
+  return {blob: await res.blob(), filename: m ? decodeURIComponent(m[1]) : ""};
+}
+
+/** qs builds a query string from the non-empty fields of an object. */
+export function qs(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? "?" + s : "";
+}

@@ -1,0 +1,228 @@
+// 值班台: the dispatcher's desk. The list of cases, newest first, kept
+// current by the live stream; the intake form (受理) beside it.
+
+import {get, qs} from "./api.js";
+import {$, banner, options} from "./dom.js";
+import {LINE, STATUS_FILTERS, actionLabel} from "./labels.js";
+import {errorText, start, toast} from "./shell.js";
+import {caseRow} from "./caserow.js";
+import {units} from "./units.js";
+import {receives} from "./perms.js";
+import {setupIntake} from "./intake.js";
+
+const PAGE = 50;
+const FRESH_MS = 60000;
+
+const list = $("case-list");
+const moreBtn = $("more");
+const newPill = $("new-count");
+const form = $("filters");
+
+const state = {
+  filter: readFilter(),
+  items: new Map(), // id → case, in list order via list's children
+  cursor: null,
+  fresh: new Map(), // id → time it arrived or changed
+  unseen: 0,
+  loading: 0,
+  unitMap: new Map(),
+};
+
+const s = start({onCase, onResync: () => reload(false)});
+
+options($("f-status"), STATUS_FILTERS, state.filter.status);
+options($("f-line"), [["", "全部业务线"], ...Object.entries(LINE)], state.filter.line);
+$("f-q").value = state.filter.q;
+
+if (receives(s.user?.role)) {
+  setupIntake({role: s.user?.role, onCreated: (c) => upsert(c, true)});
+} else {
+  $("intake").hidden = true;
+  document.querySelector(".intake-jump").hidden = true;
+  document.querySelector(".desk").classList.add("no-intake");
+}
+
+units().then((m) => {
+  state.unitMap = m;
+  rerender();
+}).catch(() => {});
+
+reload(false);
+setInterval(rerender, 30000);
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  applyFilter();
+});
+for (const id of ["f-status", "f-line"]) $(id).addEventListener("change", applyFilter);
+moreBtn.addEventListener("click", () => reload(true));
+newPill.addEventListener("click", () => {
+  state.unseen = 0;
+  showUnseen();
+  list.firstElementChild?.querySelector("a")?.focus();
+});
+
+// "/" jumps to the search box, as in most consoles.
+addEventListener("keydown", (e) => {
+  const t = e.target;
+  if (e.key === "/" && !e.ctrlKey && !e.metaKey && !(t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement)) {
+    e.preventDefault();
+    $("f-q").focus();
+  }
+});
+
+function readFilter() {
+  const p = new URLSearchParams(location.search);
+  return {status: p.get("status") || "", line: p.get("line") || "", q: p.get("q") || ""};
+}
+
+function applyFilter() {
+  state.filter = {status: $("f-status").value, line: $("f-line").value, q: $("f-q").value.trim()};
+  history.replaceState(null, "", location.pathname + qs(state.filter));
+  reload(false);
+}
+
+/** reload fetches the first page again, or the next one when more is true. */
+async function reload(more) {
+  const ticket = ++state.loading;
+  banner($("list-error"), "");
+  $("list-loading").hidden = more || state.items.size > 0;
+  moreBtn.disabled = true;
+  try {
+    const ans = await get("/api/v1/cases" + qs({...state.filter, limit: PAGE, cursor: more ? state.cursor : ""}));
+    if (ticket !== state.loading) return;
+    if (!more) {
+      state.items.clear();
+      list.replaceChildren();
+    }
+    for (const c of ans.items || []) {
+      state.items.set(c.id, c);
+      list.append(row(c));
+    }
+    state.cursor = ans.next_cursor;
+    moreBtn.hidden = !ans.next_cursor;
+    $("list-empty").hidden = state.items.size > 0;
+  } catch (err) {
+    if (ticket === state.loading) banner($("list-error"), errorText(err));
+  } finally {
+    if (ticket === state.loading) {
+      $("list-loading").hidden = true;
+      moreBtn.disabled = false;
+    }
+  }
+}
+
+function row(c) {
+  const t = state.fresh.get(c.id);
+  const fresh = t !== undefined && Date.now() - t < FRESH_MS;
+  if (t !== undefined && !fresh) state.fresh.delete(c.id);
+  return caseRow(c, state.unitMap, {fresh});
+}
+
+function rerender() {
+  for (const li of [...list.children]) {
+    const c = state.items.get(Number(li.dataset.id));
+    if (c) replace(li, row(c));
+  }
+}
+
+/** replace swaps a row for its new rendering, keeping the keyboard focus on it. */
+function replace(old, el) {
+  const focused = old.contains(document.activeElement);
+  old.replaceWith(el);
+  if (focused) el.querySelector("a")?.focus({preventScroll: true});
+}
+
+/** matches reports whether a case belongs in the list as filtered now. */
+function matches(c) {
+  const f = state.filter;
+  if (f.status && !f.status.split(",").includes(c.status)) return false;
+  if (f.line && c.line !== f.line) return false;
+  // A search is the server's to answer: only cases already listed change.
+  return !f.q;
+}
+
+/** upsert puts a new or changed case in its place and highlights it. */
+function upsert(c, fresh) {
+  const known = state.items.has(c.id);
+  if (!known && !matches(c)) return false;
+  if (fresh) state.fresh.set(c.id, Date.now());
+  state.items.set(c.id, c);
+  const el = row(c);
+  const old = $("case-" + c.id);
+  if (old) {
+    replace(old, el);
+  } else {
+    // Newest first: before the first listed case created earlier.
+    const created = Date.parse(c.created_at);
+    let before = null;
+    for (const li of list.children) {
+      const other = state.items.get(Number(li.dataset.id));
+      if (other && Date.parse(other.created_at) <= created) {
+        before = li;
+        break;
+      }
+    }
+    if (before) list.insertBefore(el, before);
+    else if (!state.cursor) list.append(el);
+    else {
+      state.items.delete(c.id);
+      return false;
+    }
+  }
+  $("list-empty").hidden = true;
+  setTimeout(() => {
+    const li = $("case-" + c.id);
+    const at = state.fresh.get(c.id);
+    if (li && at !== undefined && Date.now() - at >= FRESH_MS - 100) replace(li, row(state.items.get(c.id)));
+  }, FRESH_MS);
+  return !known;
+}
+
+// The stream's case lacks what the list view has (status label, allowed
+// actions, clocks as of now), so each case it names is read again; a
+// burst of events about one case costs one read.
+const pending = new Map(); // id → the events waiting for the read
+
+function onCase(msg) {
+  const id = msg.case?.id;
+  if (!id) return;
+  if (pending.has(id)) {
+    pending.get(id).push(msg.event || {});
+    return;
+  }
+  pending.set(id, [msg.event || {}]);
+  setTimeout(() => refresh(id), 150);
+}
+
+async function refresh(id) {
+  const events = pending.get(id) || [];
+  let c;
+  try {
+    c = await get("/api/v1/cases/" + id);
+  } catch {
+    pending.delete(id);
+    return;
+  }
+  pending.delete(id);
+  delete c.events;
+  const isNew = upsert(c, true);
+  const received = events.some((e) => e.action === "receive");
+  if (isNew && received) {
+    state.unseen++;
+    showUnseen();
+    toast(`新受理 ${c.number}：${(c.text || "").slice(0, 40)}`, "info");
+    return;
+  }
+  const loud = events.filter((e) => ["deadline_breach", "return", "escalate", "supervise"].includes(e.action));
+  if (loud.length && state.items.has(c.id)) {
+    const e = loud[loud.length - 1];
+    toast(`${c.number}：${actionLabel(e.action)}${e.reason ? "，" + e.reason : ""}`, e.action === "deadline_breach" ? "error" : "info");
+  }
+}
+
+function showUnseen() {
+  newPill.hidden = state.unseen === 0;
+  newPill.textContent = `新到 ${state.unseen} 件`;
+  document.title = (state.unseen ? `(${state.unseen}) ` : "") + "值班台 · 一站指挥平台";
+}

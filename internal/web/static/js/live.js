@@ -1,0 +1,62 @@
+// The live stream of case events (server-sent events). The browser's
+// EventSource cannot set headers, so the token travels as ?access_token=.
+
+import {get, session} from "./api.js";
+
+/**
+ * connect opens the stream and keeps it open. Handlers:
+ * onCase({id, case, event}) for each event, onResync() when messages may
+ * have been missed (the server says so, or the stream was broken), and
+ * onState("on" | "retry" | "off").
+ */
+export function connect({onCase, onResync, onState}) {
+  let es = null;
+  let broken = false;
+  let timer = 0;
+
+  const open = () => {
+    const s = session();
+    if (!s) return;
+    es = new EventSource("/api/v1/events/stream?access_token=" + encodeURIComponent(s.token));
+    es.addEventListener("ready", () => {
+      onState("on");
+      if (broken) {
+        broken = false;
+        onResync();
+      }
+    });
+    es.addEventListener("case", (e) => {
+      let msg;
+      try {
+        msg = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      onCase(msg);
+    });
+    es.addEventListener("resync", () => onResync());
+    es.onerror = () => {
+      broken = true;
+      if (es.readyState !== EventSource.CLOSED) {
+        onState("retry");
+        return;
+      }
+      // The browser gives up after an HTTP error, such as a 401 once the
+      // session has ended: check the token (a 401 leads to the login
+      // page), then try again.
+      onState("off");
+      clearTimeout(timer);
+      get("/api/v1/me")
+        .then(() => { timer = setTimeout(open, 3000); })
+        .catch((err) => {
+          if (err.status !== 401) timer = setTimeout(open, 5000);
+        });
+    };
+  };
+
+  open();
+  addEventListener("pagehide", () => {
+    clearTimeout(timer);
+    if (es) es.close();
+  });
+}

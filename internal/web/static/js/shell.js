@@ -1,0 +1,95 @@
+// What every page of the console shares: the header (who is logged in,
+// the live indicator, the night theme, logging out), toasts, and the
+// live stream wired to the page's handlers.
+
+import {clearSession, requireSession} from "./api.js";
+import {$, h} from "./dom.js";
+import {connect} from "./live.js";
+import {ROLE, label} from "./labels.js";
+import {readsStats} from "./perms.js";
+import {setZone} from "./format.js";
+
+const THEME_KEY = "yizhan.theme";
+
+const LIVE_TEXT = {on: "实时", retry: "重连中…", off: "未连接"};
+
+/** applyTheme sets the stored theme before the page paints much. */
+export function applyTheme() {
+  const t = localStorage.getItem(THEME_KEY);
+  if (t === "dark" || t === "light") document.documentElement.dataset.theme = t;
+}
+
+/** dark reports whether the page is showing its dark theme. */
+export function dark() {
+  const t = document.documentElement.dataset.theme;
+  if (t) return t === "dark";
+  return matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
+/**
+ * start prepares a page that needs a login and answers the session.
+ * live, when given, receives the stream: {onCase, onResync}.
+ */
+export function start(live) {
+  applyTheme();
+  const s = requireSession();
+  // The session's expiry is written in the zone's offset.
+  setZone(s.expires_at);
+  const u = s.user || {};
+  const who = $("who");
+  if (who) who.replaceChildren(u.name || u.username || "", h("span", {class: "role"}, label(ROLE, u.role)));
+  for (const a of document.querySelectorAll("[data-needs=stats]")) a.hidden = !readsStats(u.role);
+
+  const toggle = $("theme-toggle");
+  if (toggle) {
+    const sync = () => {
+      toggle.setAttribute("aria-pressed", String(dark()));
+      toggle.textContent = dark() ? "日间" : "夜间";
+    };
+    sync();
+    toggle.addEventListener("click", () => {
+      const t = dark() ? "light" : "dark";
+      localStorage.setItem(THEME_KEY, t);
+      document.documentElement.dataset.theme = t;
+      sync();
+      dispatchEvent(new CustomEvent("themechange"));
+    });
+  }
+  const out = $("logout");
+  if (out) {
+    out.addEventListener("click", () => {
+      clearSession();
+      location.assign("/login");
+    });
+  }
+  if (live) {
+    connect({
+      onCase: live.onCase || (() => {}),
+      onResync: live.onResync || (() => {}),
+      onState: (st) => {
+        const el = $("live");
+        if (!el) return;
+        el.dataset.state = st;
+        el.textContent = LIVE_TEXT[st] || st;
+      },
+    });
+  } else {
+    const el = $("live");
+    if (el) el.hidden = true;
+  }
+  return s;
+}
+
+/** toast shows a short message for a few seconds (kind: ok, error, info). */
+export function toast(message, kind = "info", ms = 5000) {
+  const box = $("toasts");
+  if (!box) return;
+  const el = h("div", {class: "toast " + kind}, message);
+  box.append(el);
+  setTimeout(() => el.remove(), ms);
+}
+
+/** errorText is what a user reads about a failed request. */
+export function errorText(err) {
+  return err && err.message ? err.message : "操作失败，请重试";
+}
