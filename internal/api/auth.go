@@ -33,7 +33,7 @@ func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "缺少访问令牌：请在 Authorization 头中提供 Bearer token")
 			return
 		}
-		u, err := s.store.UserByToken(r.Context(), account.HashToken(token), s.now())
+		u, err := s.userByToken(r, token)
 		if err == store.ErrBadToken {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "invalid_token", "访问令牌无效或已过期")
@@ -130,6 +130,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u accoun
 		s.fail(w, r, err)
 		return
 	}
+	s.forgetTokens()
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
@@ -152,6 +153,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ account.User) 
 		s.fail(w, r, err)
 		return
 	}
+	s.forgetTokens()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -167,4 +169,38 @@ type infoAnswer struct {
 func (s *Server) info(w http.ResponseWriter, r *http.Request, _ account.User) {
 	now := s.now()
 	writeJSON(w, http.StatusOK, infoAnswer{Version: s.version, TimeZone: s.loc.String(), Offset: now.Format("-07:00"), Now: now.Format(time.RFC3339)})
+}
+
+// tokenTTL is how long a token's account is remembered: a busy client does
+// not cost a database read per request, and a token revoked on another
+// node stops working within this time.
+const tokenTTL = 5 * time.Second
+
+type cachedToken struct {
+	user    account.User
+	fetched time.Time
+}
+
+// userByToken answers the account a token acts as, from a short-lived
+// cache in front of the store.
+func (s *Server) userByToken(r *http.Request, token string) (account.User, error) {
+	hash := account.HashToken(token)
+	now := time.Now()
+	if v, ok := s.tokens.Load(hash); ok {
+		if c := v.(cachedToken); now.Sub(c.fetched) < tokenTTL {
+			return c.user, nil
+		}
+	}
+	u, err := s.store.UserByToken(r.Context(), hash, s.now())
+	if err != nil {
+		s.tokens.Delete(hash)
+		return u, err
+	}
+	s.tokens.Store(hash, cachedToken{user: u, fetched: now})
+	return u, nil
+}
+
+// forgetTokens drops the cache, after a logout or a password change.
+func (s *Server) forgetTokens() {
+	s.tokens.Clear()
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -91,4 +92,27 @@ func lastReport(c casework.Case) time.Time {
 		return *c.LastReportAt
 	}
 	return time.Time{}
+}
+
+// CheckDuplicates runs the whole duplicate check of a report without
+// storing it: triage, keys, the index lookups, the comparison. Benchmarks
+// time it.
+func (s *Server) CheckDuplicates(ctx context.Context, in casework.Intake, actor casework.Actor) (store.DuplicateOutcome, error) {
+	if err := in.Validate(actor); err != nil {
+		return store.DuplicateOutcome{}, err
+	}
+	cls := s.triage.Classify(in.Text)
+	c, ev, err := casework.Receive(in, cls, s.types, actor, s.now())
+	if err != nil {
+		return store.DuplicateOutcome{}, err
+	}
+	check := s.duplicateCheck(c, typeConfidence(in, cls))
+	if check == nil {
+		return store.DuplicateOutcome{Case: c}, nil
+	}
+	found, err := s.store.FindDuplicates(ctx, check.Lookups)
+	if err != nil {
+		return store.DuplicateOutcome{}, err
+	}
+	return check.Decide(c, []casework.Event{ev}, found), nil
 }

@@ -183,3 +183,26 @@ func TestTriageEndpoint(t *testing.T) {
 		t.Fatalf("triaged case %s", c.raw)
 	}
 }
+
+// TestSimultaneousCallsMeet: two reports of one incident sent at the same
+// moment do not both become cases: the write of the second sees the first.
+func TestSimultaneousCallsMeet(t *testing.T) {
+	t.Parallel()
+	z := newZoneWith(t, true)
+	for round := range 5 {
+		text := fmt.Sprintf("科技路%d号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发", 100+round)
+		results := make(chan reply, 2)
+		for i := range 2 {
+			go func() {
+				results <- z.call("POST", "/api/v1/cases", "dispatcher", report(text, fmt.Sprintf("1380000%04d", 200+10*round+i),
+					fmt.Sprintf("科技路%d号", 100+round), 28.8890+0.01*float64(round), 120.0610))
+			}()
+		}
+		a, b := <-results, <-results
+		a.expect(t, 201)
+		b.expect(t, 201)
+		if (a.str("status") == "merged") == (b.str("status") == "merged") {
+			t.Fatalf("round %d: statuses %s and %s, want exactly one merged", round, a.str("status"), b.str("status"))
+		}
+	}
+}

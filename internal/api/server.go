@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,6 +74,7 @@ type Server struct {
 	version   string
 	metrics   *metrics
 	ready     atomic.Bool
+	tokens    sync.Map // token hash → cachedToken
 }
 
 // New builds the server and loads the directory.

@@ -49,7 +49,10 @@ func Alarms(c Case, evs []Event, now time.Time, leader *DutyLeader) []Event {
 		}
 		details["stage"] = stage
 		details["stage_label"] = StageLabel(stage)
-		details["due_at"] = d.DueAt.Format(time.RFC3339)
+		details["due_at"] = d.DueAt.Format(time.RFC3339Nano)
+		if a == ActionDeadlineWarning {
+			details["warn_at"] = d.WarnAt.Format(time.RFC3339Nano)
+		}
 		out = append(out, Event{CaseID: c.ID, Seq: seq, Action: a, At: now, Actor: SystemActor.Username,
 			ActorName: SystemActor.Name, Reason: reason, Details: details})
 	}

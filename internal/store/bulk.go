@@ -162,9 +162,7 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		base := maxID // the batch's cases get ids base+1, base+2, …
 		counters := map[[2]string]int64{}
 		var cases, evs, units, keys, stages, clocks [][]any
-		rollDay := map[rollupKey]int{}
-		rollUnit := map[rollupKey]int{}
-		statuses := map[[2]string]int{}
+		counts := newDeltas()
 		for i := range batch {
 			b := &batch[i]
 			c := &b.Case
@@ -239,11 +237,7 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 			if b.next != nil {
 				clocks = append(clocks, []any{c.ID, micros(*b.next)})
 			}
-			k := s.rollupKeyOf(c)
-			rollUnit[k]++
-			k.unit = 0
-			rollDay[k]++
-			statuses[[2]string{k.line, k.status}]++
+			counts.add(s.rollupKeyOf(c), 1)
 		}
 		for _, step := range []struct {
 			t    bulkTable
@@ -259,20 +253,8 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 				return fmt.Errorf("store: case counters: %w", err)
 			}
 		}
-		for k, n := range rollDay {
-			if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
-				return fmt.Errorf("store: rollup: %w", err)
-			}
-		}
-		for k, n := range rollUnit {
-			if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
-				return fmt.Errorf("store: rollup by unit: %w", err)
-			}
-		}
-		for k, n := range statuses {
-			if _, err := s.txExec(ctx, tx, "bump_status", k[0], k[1], n); err != nil {
-				return fmt.Errorf("store: status counts: %w", err)
-			}
+		if err := s.flushCounts(ctx, tx, counts); err != nil {
+			return err
 		}
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))`); err != nil {

@@ -82,7 +82,6 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 	// with other requests; the write then only looks at what was written
 	// since (settleDuplicates).
 	var pre duplicateDraft
-	snapshot := time.Now()
 	if nc.Duplicates != nil {
 		found, err := s.findDuplicates(ctx, nc.Duplicates.Lookups)
 		if err != nil {
@@ -121,7 +120,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 		var dup DuplicateOutcome
 		if nc.Duplicates != nil {
 			var err error
-			if dup, err = s.settleDuplicates(ctx, tx, nc, pre, snapshot); err != nil {
+			if dup, err = s.settleDuplicates(ctx, tx, nc, pre); err != nil {
 				return err
 			}
 			c, evs = dup.Case, dup.Events

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,16 +95,59 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
-	return s.loadCases(ctx, nil, ids)
+	return s.loadSummaries(ctx, nil, ids)
 }
 
-// loadCases reads cases by id, inside a write transaction when tx is set.
-// The id list is padded to a power of two, so that a handful of prepared
-// statements serve every size.
-func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
+// summaryColumns are what the duplicate check reads of a candidate: far
+// less than the whole case.
+const summaryColumns = `id, number, line, channel, status, category, type, text, reporter_phone, address, lat, lon,
+	occurred_at, created_at, updated_at, version, extra`
+
+// loadSummaries reads candidates for the duplicate check. The extra JSON is
+// decoded only for what the check uses (the callers of merged duplicates),
+// and only when it holds them.
+func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	rows, err := s.byIDs(ctx, tx, "summaries_by_ids", ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []casework.Case
+	for rows.Next() {
+		var c casework.Case
+		var line, status, extraJSON string
+		var lat, lon sql.NullFloat64
+		var occurred, created, updated int64
+		if err := rows.Scan(&c.ID, &c.Number, &line, &c.Channel, &status, &c.Category, &c.Type, &c.Text, &c.Reporter.Phone,
+			&c.Address, &lat, &lon, &occurred, &created, &updated, &c.Version, &extraJSON); err != nil {
+			return nil, err
+		}
+		c.Line, c.Status = casework.Line(line), casework.Status(status)
+		if lat.Valid && lon.Valid {
+			c.Location = &casework.Location{Lat: lat.Float64, Lon: lon.Float64}
+		}
+		c.OccurredAt, c.CreatedAt, c.UpdatedAt = s.fromMicros(occurred), s.fromMicros(created), s.fromMicros(updated)
+		if strings.Contains(extraJSON, `"callers"`) || strings.Contains(extraJSON, `"last_report_at"`) {
+			var x struct {
+				Callers      []string   `json:"callers"`
+				LastReportAt *time.Time `json:"last_report_at"`
+			}
+			if err := json.Unmarshal([]byte(extraJSON), &x); err == nil {
+				c.Callers, c.LastReportAt = x.Callers, x.LastReportAt
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// byIDs runs a query named prefix_N over ids, inside a write transaction
+// when tx is set. The id list is padded to a power of two, so that a
+// handful of prepared statements serve every size.
+func (s *Store) byIDs(ctx context.Context, tx *sql.Tx, prefix string, ids []int64) (*sql.Rows, error) {
 	size := 8
 	for size < len(ids) {
 		size *= 2
@@ -111,7 +156,7 @@ func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casew
 	for i := range args {
 		args[i] = ids[min(i, len(ids)-1)]
 	}
-	name := fmt.Sprintf("cases_by_ids_%d", size)
+	name := fmt.Sprintf("%s_%d", prefix, size)
 	var rows *sql.Rows
 	var err error
 	if tx != nil {
@@ -121,6 +166,18 @@ func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casew
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: load cases: %w", err)
+	}
+	return rows, nil
+}
+
+// loadCases reads whole cases by id, inside a write transaction when tx is set.
+func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.byIDs(ctx, tx, "cases_by_ids", ids)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []casework.Case
@@ -145,33 +202,45 @@ type duplicateDraft struct {
 // incident arriving together) join the comparison, and a master chosen
 // from the read is taken as it stands now; the decision is made again only
 // when either changed anything.
-func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pre duplicateDraft, snapshot time.Time) (DuplicateOutcome, error) {
+func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pre duplicateDraft) (DuplicateOutcome, error) {
 	known := make(map[int64]bool, len(pre.found))
 	for _, c := range pre.found {
 		known[c.ID] = true
 	}
 	var fresh []int64
-	for _, id := range s.recent.since(nc.Duplicates.Lookups, snapshot) {
+	for _, id := range s.recent.get(nc.Duplicates.Lookups) {
 		if !known[id] {
 			fresh = append(fresh, id)
 			known[id] = true
 		}
 	}
-	found, changed := pre.found, false
+	found, out := pre.found, pre.outcome
 	if len(fresh) > 0 {
-		more, err := s.loadCases(ctx, tx, fresh)
+		more, err := s.loadSummaries(ctx, tx, fresh)
 		if err != nil {
 			return DuplicateOutcome{}, err
 		}
-		found, changed = append(append([]casework.Case(nil), found...), more...), len(more) > 0
+		if len(more) > 0 {
+			found = append(append([]casework.Case(nil), found...), more...)
+			out = nc.Duplicates.Decide(nc.Case, nc.Events, found)
+		}
 	}
-	if m := pre.outcome.Master; m != nil && !changed {
+	// The master must be taken as it stands now: another report of this
+	// batch may have merged into it already.
+	for range 3 {
+		m := out.Master
+		if m == nil {
+			return out, nil
+		}
 		now, err := s.loadCases(ctx, tx, []int64{m.ID})
 		if err != nil {
 			return DuplicateOutcome{}, err
 		}
 		if len(now) == 1 && now[0].Version == m.Version {
-			return pre.outcome, nil
+			// The candidate was read in summary: the master is written
+			// whole, so it is taken whole.
+			out.Master = &now[0]
+			return out, nil
 		}
 		found = append([]casework.Case(nil), found...)
 		for i := range found {
@@ -179,12 +248,9 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 				found[i] = now[0]
 			}
 		}
-		changed = true
+		out = nc.Duplicates.Decide(nc.Case, nc.Events, found)
 	}
-	if !changed {
-		return pre.outcome, nil
-	}
-	return nc.Duplicates.Decide(nc.Case, nc.Events, found), nil
+	return out, nil
 }
 
 // indexKeys indexes a case under keys at a time, a prepared multi-row
@@ -266,16 +332,16 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
 	}
 }
 
-// since answers the cases indexed under the keys after t.
-func (r *recentKeys) since(lookups []KeyLookup, t time.Time) []int64 {
+// get answers the cases indexed under the keys in the last seconds. It
+// does not compare with the time of the read: a case written just before
+// the read may not have been committed when the read looked.
+func (r *recentKeys) get(lookups []KeyLookup) []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []int64
 	for _, l := range lookups {
 		for _, e := range r.byKey[keyHash(l.Key)] {
-			if !e.at.Before(t) {
-				out = append(out, e.caseID)
-			}
+			out = append(out, e.caseID)
 		}
 	}
 	return out

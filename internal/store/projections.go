@@ -53,41 +53,102 @@ func (s *Store) dayOf(t time.Time) int {
 }
 
 // projectCounts moves a case between the cells of the status counts and
-// the rollups when what they count it by changed.
+// the rollups when what they count it by changed. Inside the writer the
+// moves are added up and written once per batch (flushCounts).
 func (s *Store) projectCounts(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
 	nk := s.rollupKeyOf(after)
-	statusChanged, dayChanged, unitChanged := true, true, true
 	var ok rollupKey
 	if before != nil {
-		ok = s.rollupKeyOf(before)
-		statusChanged = ok.line != nk.line || ok.status != nk.status
-		dayChanged = statusChanged || ok.category != nk.category || ok.outcome != nk.outcome || ok.day != nk.day
-		unitChanged = dayChanged || ok.unit != nk.unit
+		if ok = s.rollupKeyOf(before); ok == nk {
+			return nil
+		}
 	}
-	bump := func(k rollupKey, n int) error {
-		if statusChanged {
-			if _, err := s.txExec(ctx, tx, "bump_status", k.line, k.status, n); err != nil {
-				return fmt.Errorf("store: status counts: %w", err)
-			}
-		}
-		if dayChanged {
-			if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
-				return fmt.Errorf("store: rollup: %w", err)
-			}
-		}
-		if unitChanged {
-			if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
-				return fmt.Errorf("store: rollup by unit: %w", err)
-			}
-		}
-		return nil
+	d := deltasFrom(ctx)
+	direct := d == nil // not inside the writer: write at once
+	if direct {
+		d = newDeltas()
 	}
 	if before != nil {
-		if err := bump(ok, -1); err != nil {
-			return err
+		d.add(ok, -1)
+	}
+	d.add(nk, 1)
+	if direct {
+		return s.flushCounts(ctx, tx, d)
+	}
+	return nil
+}
+
+// deltas are the changes a batch of writes makes to the counters.
+type deltas struct {
+	day    map[rollupKey]int
+	unit   map[rollupKey]int
+	status map[[2]string]int
+}
+
+func newDeltas() *deltas {
+	return &deltas{day: map[rollupKey]int{}, unit: map[rollupKey]int{}, status: map[[2]string]int{}}
+}
+
+func (d *deltas) add(k rollupKey, n int) {
+	d.unit[k] += n
+	d.status[[2]string{k.line, k.status}] += n
+	k.unit = 0
+	d.day[k] += n
+}
+
+func (d *deltas) merge(o *deltas) {
+	for k, n := range o.day {
+		d.day[k] += n
+	}
+	for k, n := range o.unit {
+		d.unit[k] += n
+	}
+	for k, n := range o.status {
+		d.status[k] += n
+	}
+}
+
+func (d *deltas) empty() bool { return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 }
+
+type deltasKey struct{}
+
+func withDeltas(ctx context.Context, d *deltas) context.Context {
+	return context.WithValue(ctx, deltasKey{}, d)
+}
+
+func deltasFrom(ctx context.Context) *deltas {
+	d, _ := ctx.Value(deltasKey{}).(*deltas)
+	return d
+}
+
+// flushCounts writes the counters' changes, skipping the ones that cancel
+// out (a case received and dispatched in the same batch).
+func (s *Store) flushCounts(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	for k, n := range d.status {
+		if n == 0 {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "bump_status", k[0], k[1], n); err != nil {
+			return fmt.Errorf("store: status counts: %w", err)
 		}
 	}
-	return bump(nk, 1)
+	for k, n := range d.day {
+		if n == 0 {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
+			return fmt.Errorf("store: rollup: %w", err)
+		}
+	}
+	for k, n := range d.unit {
+		if n == 0 {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
+			return fmt.Errorf("store: rollup by unit: %w", err)
+		}
+	}
+	return nil
 }
 
 // stageRow is the record of one SLA stage that has stopped, breached or

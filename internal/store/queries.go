@@ -83,5 +83,6 @@ func init() {
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerQuery), ", ") + ` ON CONFLICT DO NOTHING`
 	for size := 8; size <= maxCandidates; size *= 2 {
 		queries[fmt.Sprintf("cases_by_ids_%d", size)] = `SELECT ` + caseColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
+		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 	}
 }

@@ -122,6 +122,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
+	s.w.flush = s.flushCounts
 	s.w.start()
 	return s, nil
 }

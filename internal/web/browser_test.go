@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -362,6 +363,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.loginAs(lead, base, "lingdao", demoPassword)
 	b.run(lead, "leader lands on the dashboard",
 		waitJS(`location.pathname === "/dashboard"`),
+		waitJS(`document.querySelector("#who")?.textContent === "李某领导"`),
 		chromedp.Navigate(base+"/dashboard?from=2026-01-01&to=2026-10-31&line=incident"),
 		waitJS(`document.querySelector("#kpi-total .value")?.textContent === "174起"`),
 		waitJS(`(c => c && c.getOption().series[0].data.length === 4)(echarts.getInstanceByDom(document.getElementById("pie")))`),
@@ -426,8 +428,19 @@ func TestConsoleInBrowser(t *testing.T) {
 			b.screenshot(phone, "desk-phone")
 		}
 	}
-	if !value(b, phone, "responder's buttons", js[bool](`!!document.querySelector('#case-actions button[data-action="resolve"]') && !document.querySelector('#case-actions button[data-action="dispatch"], #case-actions button[data-action="merge"]')`)) {
-		t.Error("the responder's case page should offer 处置完毕 and no center-only actions")
+	// The buttons are exactly what the API allows this account now.
+	b.run(phone, "responder's buttons settle", waitJS(actionsSettled))
+	got := value(b, phone, "responder's buttons", js[string](caseButtons))
+	if want := strings.Join(s.getCase(chuzhi, caseID).AllowedActions, ","); got != want {
+		t.Errorf("responder's case page offers %q, want the allowed_actions %q", got, want)
+	}
+	for _, a := range []string{"dispatch", "merge", "reclassify", "reopen", "supervise"} {
+		if slices.Contains(strings.Split(got, ","), a) {
+			t.Errorf("responder's case page offers %s, a center or leader action", a)
+		}
+	}
+	if !strings.Contains(got, "resolve") {
+		t.Errorf("responder's case page offers %q, without 处置完毕", got)
 	}
 	b.screenshot(phone, "case-phone")
 
@@ -448,6 +461,166 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	b.checkErrors()
 	t.Logf("browser test took %s", time.Since(started).Round(time.Millisecond))
+}
+
+// TestCaseWorkInBrowser works cases as the center does beyond the daily
+// steps: merge a duplicate by the master's number and undo it, pause and
+// resume the clocks, read the system's breach and supervision order, see
+// a type of the zone's own taxonomy, a leader's buttons, and log out.
+func TestCaseWorkInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	s := newConsoleServer(t)
+	base := s.srv.URL
+	zhiban := s.login("zhiban")
+
+	var master, dup caseView
+	s.call(zhiban, "POST", "/api/v1/cases", map[string]any{
+		"channel": "12345", "text": "菜市场门口有人占道摆摊，堵住了消防通道", "reporter": map[string]string{"name": "孙某", "phone": "13911110001"},
+	}, &master)
+	s.call(zhiban, "POST", "/api/v1/cases", map[string]any{
+		"channel": "phone", "text": "东门口三轮车乱停，行人过不去", "reporter": map[string]string{"name": "周某", "phone": "13922220002"},
+	}, &dup)
+	if dup.Status == "merged" {
+		t.Fatalf("the second report was merged at receipt; the test needs it separate")
+	}
+
+	desk := b.tab(false)
+	b.loginAs(desk, base, "zhiban", demoPassword)
+
+	// The zone's own type comes from GET /api/v1/taxonomy: the intake form offers it.
+	b.run(desk, "the intake form offers the zone's type",
+		waitJS(`document.documentElement.dataset.taxonomy === "server"`),
+		waitJS(`[...document.querySelectorAll("#i-type option")].some((o) => o.value === "`+zoneType+`" && o.textContent === "`+zoneTypeLabel+`")`),
+	)
+
+	// 合并: the dialog takes the master's case number.
+	caseURL := fmt.Sprintf("%s/cases/%d", base, dup.ID)
+	b.run(desk, "open the duplicate",
+		chromedp.Navigate(caseURL),
+		waitJS(`document.querySelector("#case-number").textContent === `+jsString(dup.Number)),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+		waitJS(actionsSettled),
+		chromedp.Click(css(`#case-actions button[data-action="merge"]`)),
+		chromedp.WaitVisible(css("#a-into_number")),
+		chromedp.SendKeys(css("#a-into_number"), "FJ19990101-0001"),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`!document.querySelector("#action-error").hidden && document.querySelector("#action-error").textContent.includes("FJ19990101-0001")`),
+	)
+	b.screenshot(desk, "merge-dialog")
+	value(b, desk, "clear the number", js[bool](`(document.querySelector("#a-into_number").value = "") === ""`))
+	b.run(desk, "merge into the master by its number",
+		chromedp.SendKeys(css("#a-into_number"), strings.ToLower(master.Number)),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`document.querySelector("#case-status").textContent === "已合并"`),
+		waitJS(`document.querySelector('#timeline li[data-action="merge"] a')?.textContent === `+jsString(master.Number)),
+		waitJS(`document.querySelector("#case-fields").textContent.includes("已并入")`),
+	)
+	if n := value(b, desk, "master link", js[string](`document.querySelector('#case-fields a[href="/cases/`+fmt.Sprint(master.ID)+`"]')?.textContent || ""`)); n != master.Number {
+		t.Errorf("已并入 links to %q, want the master's number %s", n, master.Number)
+	}
+	if got, want := value(b, desk, "merged case's buttons", js[string](caseButtons)), strings.Join(s.getCase(zhiban, dup.ID).AllowedActions, ","); got != want || want != "unmerge" {
+		t.Errorf("merged case offers %q; the API allows %q (want unmerge)", got, want)
+	}
+
+	// 撤销合并: the case is back as it was; the master's timeline tells both.
+	b.run(desk, "unmerge",
+		chromedp.Click(css(`#case-actions button[data-action="unmerge"]`)),
+		chromedp.WaitVisible(css("#a-reason")),
+		chromedp.SendKeys(css("#a-reason"), "地点不同，不是同一件事"),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`document.querySelector("#case-status").textContent === "已受理"`),
+		waitJS(`document.querySelector('#timeline li[data-action="unmerge"]')?.textContent.includes("地点不同")`),
+	)
+	b.run(desk, "the master shows the duplicate added and removed",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, master.ID)),
+		waitJS(`document.querySelector('#timeline li[data-action="duplicate_added"]')?.textContent.includes(`+jsString(dup.Number)+`)`),
+		waitJS(`document.querySelector('#timeline li[data-action="duplicate_added"]')?.textContent.includes("13922220002")`),
+		waitJS(`document.querySelector('#timeline li[data-action="duplicate_removed"]')?.textContent.includes("撤销合并移出")`),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+	)
+
+	// 挂起 and 恢复: the buttons follow the paused flag.
+	b.run(desk, "pause",
+		waitJS(actionsSettled),
+		chromedp.Click(css(`#case-actions button[data-action="pause"]`)),
+		chromedp.WaitVisible(css("#a-reason")),
+		chromedp.SendKeys(css("#a-reason"), "等待当事人到场"),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`document.querySelector("#case-flags").textContent.includes("已挂起")`),
+		waitJS(`!!document.querySelector('#case-actions button[data-action="resume"]') && !document.querySelector('#case-actions button[data-action="pause"]')`),
+		waitJS(`document.querySelector('#timeline li[data-action="pause"]')?.textContent.includes("等待当事人到场")`),
+	)
+	b.run(desk, "resume",
+		chromedp.Click(css(`#case-actions button[data-action="resume"]`)),
+		chromedp.WaitVisible(css("#action-submit")),
+		chromedp.Click(css("#action-submit")),
+		waitJS(`!document.querySelector("#case-flags").textContent.includes("已挂起")`),
+		waitJS(`!!document.querySelector('#case-actions button[data-action="pause"]') && !document.querySelector('#case-actions button[data-action="resume"]')`),
+	)
+
+	// Reclassified elsewhere to the zone's own type: the page shows its label live.
+	s.act(s.login("zhiban2"), master.ID, map[string]any{"action": "reclassify", "type": zoneType})
+	b.run(desk, "the zone's type on the case page",
+		waitJS(`document.querySelector("#case-fields").textContent.includes("其他纠纷 · `+zoneTypeLabel+`")`),
+		waitJS(`document.querySelector('#timeline li[data-action="reclassify"]')?.textContent.includes("`+zoneTypeLabel+`")`),
+		waitJS(actionsSettled),
+	)
+
+	// A demo case the scheduler found late: the breach and the system's
+	// supervision order addressed to the leader on duty, 李某.
+	late := lateCase(t, s, zhiban)
+	b.run(desk, "a late case",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, late)),
+		waitJS(`document.querySelector('#timeline li[data-action="deadline_breach"][data-kind="alarm"]')?.textContent.includes("应于")`),
+		waitJS(`document.querySelector('#timeline li[data-action="supervise"][data-automatic="true"][data-kind="alarm"]')?.textContent.includes("带班领导 李某")`),
+	)
+	b.screenshot(desk, "case-breached")
+
+	// The leader sees the leader's buttons, and only those.
+	lead := b.tab(true)
+	b.loginAs(lead, base, "lingdao", demoPassword)
+	b.run(lead, "the leader opens the late case",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, late)),
+		waitJS(`document.querySelectorAll("#timeline li").length > 0`),
+		waitJS(actionsSettled),
+	)
+	got := value(b, lead, "leader's buttons", js[string](caseButtons))
+	if want := strings.Join(s.getCase(s.login("lingdao"), late).AllowedActions, ","); got != want || !strings.Contains(got, "supervise") || strings.Contains(got, "dispatch") {
+		t.Errorf("leader's case page offers %q; the API allows %q", got, want)
+	}
+
+	// 退出 ends the session on the server: the token no longer works.
+	token := value(b, desk, "session token", js[string](`JSON.parse(sessionStorage.getItem("yizhan.session")).token`))
+	if code := s.status(token, "GET", "/api/v1/me"); code != 200 {
+		t.Fatalf("before logout: GET /api/v1/me answers %d", code)
+	}
+	b.run(desk, "log out",
+		chromedp.Click(css("#logout")),
+		waitJS(`location.pathname === "/login" && sessionStorage.getItem("yizhan.session") === null`),
+	)
+	if code := s.status(token, "GET", "/api/v1/me"); code != 401 {
+		t.Errorf("after logout: GET /api/v1/me with the old token answers %d, want 401", code)
+	}
+	b.checkErrors()
+}
+
+// lateCase finds an open demo case on which the scheduler wrote an
+// automatic supervision order.
+func lateCase(t *testing.T, s *consoleServer, token string) int64 {
+	t.Helper()
+	var list struct {
+		Items []caseView `json:"items"`
+	}
+	s.call(token, "GET", "/api/v1/cases?status=received,dispatched,accepted,on_site,mediating&limit=100", nil, &list)
+	for _, c := range list.Items {
+		for _, ev := range s.getCase(token, c.ID).Events {
+			if ev.Action == "supervise" && ev.Details["automatic"] == true && ev.Details["leader_name"] == "李某" {
+				return c.ID
+			}
+		}
+	}
+	t.Fatal("no demo case has an automatic supervision order for 李某")
+	return 0
 }
 
 // TestFirstPasswordChangeInBrowser: an account that must change its first
@@ -490,6 +663,13 @@ func TestFirstPasswordChangeInBrowser(t *testing.T) {
 	)
 	b.checkErrors()
 }
+
+// caseButtons lists the case page's action buttons, comma-separated.
+const caseButtons = `[...document.querySelectorAll("#case-actions button")].map((b) => b.dataset.action).join(",")`
+
+// actionsSettled is true once the case page's buttons are the API's
+// answer for this account, not waiting for a re-read after a live event.
+const actionsSettled = `document.querySelector("#case-actions")?.getAttribute("aria-busy") === "false"`
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"

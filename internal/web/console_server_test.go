@@ -15,14 +15,20 @@ import (
 
 	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/demo"
+	"github.com/yizhan/yizhan/internal/notify"
+	"github.com/yizhan/yizhan/internal/sla/scheduler"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
+	"github.com/yizhan/yizhan/internal/triage"
 	"github.com/yizhan/yizhan/internal/triage/learn"
 	"github.com/yizhan/yizhan/internal/web"
 )
 
 // consoleServer is the whole product in-process: a fresh store with the
-// demo zone, the API and the console on one test server.
+// demo zone, the API and the console on one test server. The zone's
+// taxonomy has one type of its own (zoneTriage), and the SLA scheduler
+// has fired once, so that the demo's late cases carry their breaches and
+// the system's supervision orders.
 type consoleServer struct {
 	t   testing.TB
 	srv *httptest.Server
@@ -41,11 +47,16 @@ func newConsoleServer(t testing.TB) *consoleServer {
 		Store:    st,
 		Location: storetest.Zone,
 		Logger:   slog.New(slog.DiscardHandler),
-		Triage:   tri,
+		Triage:   zoneTriage{tri},
 		Console:  web.Handler(),
 	})
 	if err != nil {
 		t.Fatalf("api: %v", err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	sched := &scheduler.Scheduler{Store: st, Publish: srv, SMS: notify.LogSMS{Log: quiet}, Log: quiet}
+	if _, err := sched.Tick(ctx, time.Now().In(storetest.Zone)); err != nil {
+		t.Fatalf("fire the SLA clocks: %v", err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	// Live streams stay open until the browser goes; close them first.
@@ -54,6 +65,24 @@ func newConsoleServer(t testing.TB) *consoleServer {
 		ts.Close()
 	})
 	return &consoleServer{t: t, srv: ts, st: st}
+}
+
+// zoneTriage is the shared triage with a type of the zone's own, as a
+// --taxonomy file adds one: only GET /api/v1/taxonomy can tell the
+// console its label.
+type zoneTriage struct{ *learn.Learner }
+
+const zoneType, zoneTypeLabel = "street_vending", "占道经营"
+
+func (z zoneTriage) Types() []triage.TypeInfo {
+	return append(z.Learner.Types(), triage.TypeInfo{Code: zoneType, Label: zoneTypeLabel, Category: "other", CategoryLabel: "其他纠纷"})
+}
+
+func (z zoneTriage) CategoryOf(typ string) (string, bool) {
+	if typ == zoneType {
+		return "other", true
+	}
+	return z.Learner.CategoryOf(typ)
 }
 
 var (
@@ -109,6 +138,45 @@ func (s *consoleServer) call(token, method, path string, body, out any) {
 			s.t.Fatalf("%s %s: %v in %s", method, path, err, raw)
 		}
 	}
+}
+
+// status sends one API request and answers only its status code.
+func (s *consoleServer) status(token, method, path string) int {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.srv.URL+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// caseView is what the tests read of a case.
+type caseView struct {
+	ID             int64    `json:"id"`
+	Number         string   `json:"number"`
+	Status         string   `json:"status"`
+	AllowedActions []string `json:"allowed_actions"`
+	Events         []struct {
+		Seq     int            `json:"seq"`
+		Action  string         `json:"action"`
+		Details map[string]any `json:"details"`
+	} `json:"events"`
+}
+
+// getCase reads a case as an account sees it.
+func (s *consoleServer) getCase(token string, id int64) caseView {
+	s.t.Helper()
+	var c caseView
+	s.call(token, "GET", fmt.Sprintf("/api/v1/cases/%d", id), nil, &c)
+	return c
 }
 
 // login answers a session token for a demo account.

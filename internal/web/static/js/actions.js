@@ -3,12 +3,12 @@
 // outcome for resolve, satisfaction for close, a reason where the API
 // asks for one, stage and time for an extension, and so on.
 
-import {get, post, qs} from "./api.js";
+import {post} from "./api.js";
 import {$, banner, fill, h, options} from "./dom.js";
 import {OUTCOME, RISK, STAGE, actionLabel, categoryOf, label, typeOptions} from "./labels.js";
 import {errorText} from "./shell.js";
 import {running} from "./clocks.js";
-import {offsetOf} from "./format.js";
+import {fromLocalInput, localInput} from "./format.js";
 import {unitOptions} from "./units.js";
 
 // Which fields each action asks for. The reason is required where the
@@ -23,6 +23,7 @@ const REASON_REQUIRED = {
   unmerge: "撤销合并的原因",
 };
 const CONFIRM_ONLY = new Set(["accept", "arrive", "take_back", "resume"]);
+const DANGER = new Set(["refer_police", "return", "refuse_extension"]);
 
 /** Field builders: each returns the field's element and how to read it. */
 function textField(name, text, {required = false, rows = 3, value = ""} = {}) {
@@ -49,14 +50,6 @@ function unitField(c, unitMap, {exclude} = {}) {
     items: g.items.filter(([id]) => Number(id) !== exclude).map(([id, name]) => [id, id === suggested ? `${name}（系统建议）` : name]),
   })).filter((g) => g.items.length);
   return selectField("unit_id", "承办单位", [["", "请选择承办单位"], ...groups], suggested, true);
-}
-
-/** localInput is a time as a datetime-local value in the zone's wall clock. */
-function localInput(ms, offset) {
-  const sign = offset.startsWith("-") ? -1 : 1;
-  const [hh, mm] = offset.slice(1).split(":").map(Number);
-  const d = new Date(ms + sign * (hh * 60 + mm) * 60000);
-  return d.toISOString().slice(0, 16);
 }
 
 /**
@@ -89,13 +82,15 @@ function fieldsFor(action, c, unitMap, preset) {
       break;
     case "merge":
       els.push(
-        h("label", {}, head("并入的主工单（编号或 ID）", true),
-          h("input", {name: "into", id: "a-into", required: true, autocomplete: "off", value: preset?.into || "", placeholder: "如 FJ20261127-0001"})),
+        h("label", {}, head("并入的主工单编号", true),
+          h("input", {name: "into_number", id: "a-into_number", required: true, autocomplete: "off", spellcheck: "false",
+            value: preset?.into_number || "", placeholder: "如 FJ20261127-0001"})),
+        h("p", {class: "small muted"}, "本工单将标为“已合并”，报告人和内容记入主工单。"),
         textField("note", "说明（选填）", {rows: 2}),
       );
       break;
     case "dismiss_duplicates": {
-      const cands = (c.duplicate_candidates || []).map((d) => [String(d.id), d.number || `#${d.id}`]);
+      const cands = (c.duplicate_candidates || []).map((d) => [String(d.id), `${d.number || "#" + d.id}（相似度 ${percent(d.score)}）`]);
       els.push(selectField("into", "排除的疑似重复件", [["", "全部排除"], ...cands], preset?.into ? String(preset.into) : "", false),
         textField("note", "说明（选填）", {rows: 2}));
       break;
@@ -111,9 +106,8 @@ function fieldsFor(action, c, unitMap, preset) {
     case "extend": {
       const stages = (c.deadlines || []).filter(running).map((d) => [d.stage, `${label(STAGE, d.stage)}（现到期 ${d.due_at.slice(5, 16).replace("T", " ")}）`]);
       const first = (c.deadlines || []).find(running);
-      const offset = offsetOf(c.created_at);
       const until = h("input", {type: "datetime-local", name: "until", id: "a-until", required: true});
-      if (first) until.value = localInput(Date.parse(first.due_at) + 24 * 3600 * 1000, offset);
+      if (first) until.value = localInput(Date.parse(first.due_at) + 24 * 3600 * 1000);
       els.push(
         selectField("stage", "延期环节", stages.length ? stages : [["", "没有正在计时的环节"]], stages[0]?.[0] || "", true),
         h("label", {}, head("延至", true), until),
@@ -162,20 +156,20 @@ function fieldsFor(action, c, unitMap, preset) {
       if (val("risk")) b.risk = val("risk");
       if (val("police")) b.police = val("police") === "true";
     }
-    if (action === "extend") b.until = val("until") + ":00" + offsetOf(c.created_at);
-    if (action === "merge") b.into = await caseIdOf(val("into"));
+    if (action === "extend") b.until = fromLocalInput(val("until"));
+    if (action === "merge") {
+      b.into_number = val("into_number").toUpperCase();
+      if (b.into_number === c.number) throw new Error("不能把工单并入它自己");
+    }
     if (action === "dismiss_duplicates" && val("into")) b.into = Number(val("into"));
     return b;
   };
 }
 
-/** caseIdOf finds a case's id from its number (or takes an id as is). */
-async function caseIdOf(ref) {
-  if (/^\d+$/.test(ref)) return Number(ref);
-  const ans = await get("/api/v1/cases" + qs({q: ref, limit: 5}));
-  const hit = (ans.items || []).find((x) => x.number.toLowerCase() === ref.toLowerCase());
-  if (!hit) throw new Error(`找不到工单“${ref}”，请核对编号`);
-  return hit.id;
+/** percent shows a similarity score (0–1, or already a percentage). */
+export function percent(score) {
+  const v = Number(score) || 0;
+  return `${Math.round(v <= 1 ? v * 100 : v)}%`;
 }
 
 /**
@@ -189,7 +183,7 @@ export function openAction(action, c, unitMap, done, preset) {
   $("action-title").textContent = `${actionLabel(action)} · ${c.number}`;
   const submit = $("action-submit");
   submit.textContent = "确定" + actionLabel(action);
-  submit.className = "btn " + (action === "refer_police" || action === "return" ? "danger" : "primary");
+  submit.className = "btn " + (DANGER.has(action) ? "danger" : "primary");
   const read = fieldsFor(action, c, unitMap, preset);
 
   form.onsubmit = async (e) => {

@@ -3,6 +3,7 @@
 // a Bearer header; errors carry the API's Chinese message.
 
 const KEY = "yizhan.session";
+const INFO_KEY = "yizhan.info";
 
 /** ApiError is an API answer other than 2xx, with its code and message. */
 export class ApiError extends Error {
@@ -34,6 +35,40 @@ export function saveSession(s) {
 
 export function clearSession() {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(INFO_KEY);
+  sessionStorage.removeItem("yizhan.taxonomy");
+}
+
+/**
+ * logout ends the session on the server (POST /api/v1/auth/logout, so
+ * the token stops working at once) and forgets it here. The session is
+ * forgotten even when the server cannot be reached.
+ */
+export async function logout() {
+  try {
+    // A server that does not answer must not keep the user from leaving.
+    if (session()) await api("POST", "/api/v1/auth/logout", undefined, {noRedirect: true, signal: AbortSignal.timeout(3000)});
+  } catch {
+    // Expired already, or offline: nothing more to end.
+  } finally {
+    clearSession();
+  }
+}
+
+/** cachedInfo is the last GET /api/v1/info answer of this session, or null. */
+export function cachedInfo() {
+  try {
+    return JSON.parse(sessionStorage.getItem(INFO_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+/** info asks the server for its version, time zone and time, and keeps the answer. */
+export async function info() {
+  const ans = await get("/api/v1/info");
+  sessionStorage.setItem(INFO_KEY, JSON.stringify(ans));
+  return ans;
 }
 
 /** toLogin leaves for the login page, coming back here afterwards. */
@@ -79,7 +114,9 @@ async function request(method, path, body, opts = {}) {
   } catch {
     // Not JSON: keep the status line.
   }
-  if (res.status === 401 && !opts.anonymous) {
+  if (opts.noRedirect) {
+    // The caller handles every failure itself.
+  } else if (res.status === 401 && !opts.anonymous) {
     clearSession();
     toLogin();
   } else if (res.status === 403 && code === "password_change_required") {

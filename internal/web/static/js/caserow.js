@@ -4,12 +4,12 @@
 
 import {h} from "./dom.js";
 import {CATEGORY, CHANNEL, LINE, STAGE, STATUS, TYPE, label} from "./labels.js";
-import {short} from "./format.js";
+import {now as serverNow, short} from "./format.js";
 import {alarms, countdown, next} from "./clocks.js";
 import {unitName} from "./units.js";
 
 /** flags are the badges of a case, most pressing first. */
-export function flags(c, now = Date.now()) {
+export function flags(c, now = serverNow()) {
   const out = [];
   const a = alarms(c, now);
   if (a.breached.length) {
@@ -35,7 +35,7 @@ export function statusBadge(c) {
 
 /** caseRow renders one list item. */
 export function caseRow(c, unitMap, opts = {}) {
-  const now = Date.now();
+  const now = serverNow();
   const a = alarms(c, now);
   const clock = next(c);
   const cd = clock ? countdown(clock, now) : null;

@@ -7,23 +7,19 @@
 import {blob, get, qs} from "./api.js";
 import {$, banner, fill, h, options} from "./dom.js";
 import {LINE, STAGE, label} from "./labels.js";
-import {addDays, dateCN, localDate, pct, seconds} from "./format.js";
-import {dark, errorText, start} from "./shell.js";
-import {readsStats} from "./perms.js";
+import {addDays, dateCN, pct, seconds, zoneToday} from "./format.js";
+import {dark, errorText, start, zone} from "./shell.js";
 
-const s = start();
+start();
 const charts = {pie: null, sla: null};
 let data = null;
 
 options($("p-line"), [...Object.entries(LINE), ["all", "全部业务线"]], "incident");
-readPeriod();
-
-if (!readsStats(s.user?.role)) {
-  banner($("dash-error"), "统计数据仅向指挥中心和领导开放，您的账号无权查看。");
-  $("period").hidden = true;
-} else {
+// The default period ends today in the zone: wait for its time.
+zone().finally(() => {
+  readPeriod();
   load();
-}
+});
 
 $("period").addEventListener("submit", (e) => {
   e.preventDefault();
@@ -49,7 +45,7 @@ addEventListener("themechange", () => data && drawCharts(data));
 
 function readPeriod() {
   const p = new URLSearchParams(location.search);
-  const today = localDate(new Date());
+  const today = zoneToday();
   $("p-from").value = p.get("from") || today.slice(0, 4) + "-01-01";
   $("p-to").value = p.get("to") || today;
   if (p.get("line")) $("p-line").value = p.get("line");
@@ -60,8 +56,7 @@ function writePeriod() {
 }
 
 function quick(kind) {
-  const now = new Date();
-  const today = localDate(now);
+  const today = zoneToday();
   const first = today.slice(0, 8) + "01";
   switch (kind) {
     case "month":
@@ -100,13 +95,17 @@ async function load() {
     const [summary, sla, returns, trend] = await Promise.all([
       get("/api/v1/stats/summary" + qs(p)),
       get("/api/v1/stats/sla" + qs({from: p.from, to: p.to, line: lineQ})),
-      get("/api/v1/stats/returns" + qs({from: p.from, to: p.to})),
+      get("/api/v1/stats/returns" + qs(p)),
       get("/api/v1/stats/trend" + qs(p)),
     ]);
     data = {summary, sla, returns, trend};
     render(data);
   } catch (err) {
-    banner($("dash-error"), errorText(err));
+    banner($("dash-error"), err.status === 403 ? `${errorText(err)}，您的账号无权查看。` : errorText(err));
+    if (err.status === 403) {
+      $("period").hidden = true;
+      for (const el of document.querySelectorAll(".dash-grid, #kpis")) el.hidden = true;
+    }
   }
 }
 

@@ -3,11 +3,10 @@
 
 import {get, qs} from "./api.js";
 import {$, banner, options} from "./dom.js";
-import {LINE, STATUS_FILTERS, actionLabel} from "./labels.js";
+import {LINE, STATUS_FILTERS, actionLabel, taxonomy} from "./labels.js";
 import {errorText, start, toast} from "./shell.js";
 import {caseRow} from "./caserow.js";
 import {units} from "./units.js";
-import {receives} from "./perms.js";
 import {setupIntake} from "./intake.js";
 
 const PAGE = 50;
@@ -34,7 +33,9 @@ options($("f-status"), STATUS_FILTERS, state.filter.status);
 options($("f-line"), [["", "全部业务线"], ...Object.entries(LINE)], state.filter.line);
 $("f-q").value = state.filter.q;
 
-if (receives(s.user?.role)) {
+// A leader's desk is for reading: it has no intake form (the API would
+// take a report from any account).
+if (s.user?.role !== "leader") {
   setupIntake({role: s.user?.role, onCreated: (c) => upsert(c, true)});
 } else {
   $("intake").hidden = true;
@@ -46,6 +47,7 @@ units().then((m) => {
   state.unitMap = m;
   rerender();
 }).catch(() => {});
+taxonomy().then(rerender);
 
 reload(false);
 setInterval(rerender, 30000);
@@ -179,46 +181,49 @@ function upsert(c, fresh) {
   return !known;
 }
 
-// The stream's case lacks what the list view has (status label, allowed
-// actions, clocks as of now), so each case it names is read again; a
-// burst of events about one case costs one read.
-const pending = new Map(); // id → the events waiting for the read
-
+// The stream's case is shaped as the list's (labels, clocks as of the
+// event, phones masked as for this account), so a row is redrawn from the
+// message itself. A message older than the row (a page read meanwhile) is
+// dropped.
 function onCase(msg) {
-  const id = msg.case?.id;
-  if (!id) return;
-  if (pending.has(id)) {
-    pending.get(id).push(msg.event || {});
-    return;
-  }
-  pending.set(id, [msg.event || {}]);
-  setTimeout(() => refresh(id), 150);
-}
-
-async function refresh(id) {
-  const events = pending.get(id) || [];
-  let c;
-  try {
-    c = await get("/api/v1/cases/" + id);
-  } catch {
-    pending.delete(id);
-    return;
-  }
-  pending.delete(id);
-  delete c.events;
+  const c = msg.case;
+  const ev = msg.event || {};
+  if (!c || !c.id) return;
+  const known = state.items.get(c.id);
+  if (known && (known.version ?? 0) > (c.version ?? 0)) return;
   const isNew = upsert(c, true);
-  const received = events.some((e) => e.action === "receive");
-  if (isNew && received) {
+  if (isNew && ev.action === "receive") {
     state.unseen++;
     showUnseen();
     toast(`新受理 ${c.number}：${(c.text || "").slice(0, 40)}`, "info");
     return;
   }
-  const loud = events.filter((e) => ["deadline_breach", "return", "escalate", "supervise"].includes(e.action));
-  if (loud.length && state.items.has(c.id)) {
-    const e = loud[loud.length - 1];
-    toast(`${c.number}：${actionLabel(e.action)}${e.reason ? "，" + e.reason : ""}`, e.action === "deadline_breach" ? "error" : "info");
-  }
+  if (LOUD.has(ev.action) && state.items.has(c.id)) loud(c, ev);
+}
+
+// The events a dispatcher is told of at once. A breach comes with the
+// system's supervision order, and a restart may fire many cases at once:
+// the toasts of a burst are gathered, one per case, a summary for many.
+const LOUD = new Set(["deadline_breach", "return", "escalate", "supervise"]);
+const loudQueue = new Map(); // case id → {c, ev, breach}
+let loudTimer = 0;
+
+function loud(c, ev) {
+  const prev = loudQueue.get(c.id);
+  loudQueue.set(c.id, {c, ev: prev && prev.ev.action === "deadline_breach" ? prev.ev : ev, breach: !!prev?.breach || ev.action === "deadline_breach"});
+  clearTimeout(loudTimer);
+  loudTimer = setTimeout(() => {
+    const items = [...loudQueue.values()];
+    loudQueue.clear();
+    if (items.length > 3) {
+      const breaches = items.filter((x) => x.breach).length;
+      toast(`${items.length} 件工单有新动态${breaches ? `，其中 ${breaches} 件超时` : ""}`, breaches ? "error" : "info");
+      return;
+    }
+    for (const {c: x, ev: e, breach} of items) {
+      toast(`${x.number}：${actionLabel(e.action)}${e.reason ? "，" + e.reason : ""}`, breach ? "error" : "info");
+    }
+  }, 200);
 }
 
 function showUnseen() {

@@ -4,18 +4,44 @@
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/;
 
-// zoneMinutes is the zone's offset from UTC. Pages learn it from the
-// times the API sends (setZone); a time in another offset, such as UTC,
-// is moved into it before it is shown.
+// zoneMinutes is the zone's offset from UTC, as GET /api/v1/info says
+// (setZone); a time in another offset, such as UTC, is moved into it
+// before it is shown, and times the console sends are written in it.
 let zoneMinutes = 480;
 let zoneText = "+08:00";
+// skewMs is how far the browser's clock is behind the server's; the
+// countdowns use the server's time (see now).
+let skewMs = 0;
 
-/** setZone takes the zone's offset from a time the API wrote in it. */
-export function setZone(iso) {
-  const m = /([+-])(\d{2}):(\d{2})$/.exec(iso || "");
-  if (!m) return;
-  zoneText = m[0];
-  zoneMinutes = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+/** setZone takes the zone's offset ("+08:00") and the server's time from GET /api/v1/info. */
+export function setZone(offset, serverNow, received = Date.now()) {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(offset || "");
+  if (m) {
+    zoneText = m[0];
+    zoneMinutes = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  }
+  const t = Date.parse(serverNow || "");
+  if (!Number.isNaN(t)) {
+    // The server's time has whole seconds and the answer took a while to
+    // come: a few seconds apart is noise, not a wrong clock.
+    const skew = t - received;
+    skewMs = Math.abs(skew) >= 5000 ? skew : 0;
+  }
+}
+
+/** zoneOffset is the zone's "+08:00", for times the console sends. */
+export function zoneOffset() {
+  return zoneText;
+}
+
+/** now is the time in milliseconds by the server's clock. */
+export function now() {
+  return Date.now() + skewMs;
+}
+
+/** zoneToday is today's date (YYYY-MM-DD) in the zone. */
+export function zoneToday() {
+  return new Date(now() + zoneMinutes * 60000).toISOString().slice(0, 10);
 }
 
 /** inZone rewrites an RFC 3339 time in the zone's offset. */
@@ -39,8 +65,7 @@ export function when(iso, withSeconds) {
 export function short(iso) {
   const m = RFC3339.exec(inZone(iso || ""));
   if (!m) return iso || "";
-  const today = localDate(new Date());
-  if (`${m[1]}-${m[2]}-${m[3]}` === today) return `${m[4]}:${m[5]}`;
+  if (`${m[1]}-${m[2]}-${m[3]}` === zoneToday()) return `${m[4]}:${m[5]}`;
   return `${m[2]}-${m[3]} ${m[4]}:${m[5]}`;
 }
 
@@ -51,14 +76,20 @@ export function dateCN(ymd) {
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
 }
 
-/** offsetOf answers the "+08:00" of an RFC 3339 time, for times we send back. */
-export function offsetOf(iso) {
-  const m = /([+-]\d{2}:\d{2})$/.exec(iso || "");
-  return m ? m[1] : zoneText;
+/**
+ * localInput is a time as an <input type="datetime-local"> value on the
+ * zone's wall clock; fromLocalInput reads one back as RFC 3339.
+ */
+export function localInput(ms) {
+  return new Date(ms + zoneMinutes * 60000).toISOString().slice(0, 16);
 }
 
-/** localDate formats a Date as YYYY-MM-DD in the browser's time zone. */
-export function localDate(d) {
+export function fromLocalInput(v) {
+  return v ? v + ":00" + zoneText : "";
+}
+
+/** localDate formats a Date as YYYY-MM-DD in the browser's time zone (date arithmetic only). */
+function localDate(d) {
   const p = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }

@@ -5,7 +5,7 @@
 
 import {post} from "./api.js";
 import {$, banner, fill, h, options} from "./dom.js";
-import {CATEGORY, CHANNEL, LINE, RISK, TYPE, categoryOf, label, typeOptions} from "./labels.js";
+import {CATEGORY, CHANNEL, LINE, RISK, TYPE, categoryOf, label, taxonomy, typeOptions} from "./labels.js";
 import {errorText} from "./shell.js";
 import {unitName, units} from "./units.js";
 
@@ -40,9 +40,19 @@ export function setupIntake({role, onCreated}) {
   let suggestion = null;
 
   const def = DEFAULTS[role] || {channel: "110", line: "incident"};
-  options($("i-channel"), Object.entries(CHANNEL).filter(([k]) => k !== "open311"), def.channel);
+  // The choices follow the server's taxonomy once it arrives (a zone's
+  // own types included); what was picked meanwhile stays picked.
+  const fillChoices = () => {
+    const ch = $("i-channel").value || def.channel;
+    const type = $("i-type").value;
+    options($("i-channel"), Object.entries(CHANNEL).filter(([k]) => k !== "open311"), def.channel);
+    $("i-channel").value = ch;
+    options($("i-type"), typeOptions("按系统研判"), "");
+    $("i-type").value = TYPE[type] ? type : "";
+  };
   options($("i-line"), Object.entries(LINE), def.line);
-  options($("i-type"), typeOptions("按系统研判"), "");
+  fillChoices();
+  taxonomy().then(fillChoices);
 
   const body = () => {
     const b = {

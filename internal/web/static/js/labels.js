@@ -1,5 +1,11 @@
-// The Chinese a user reads for every code the API sends. The names follow
-// shared/GLOSSARY.md and the labels of internal/casework.
+// The Chinese a user reads for every code the API sends. The server's
+// own labels (GET /api/v1/taxonomy: categories and types in force,
+// including a --taxonomy file's, and the labels of statuses, actions and
+// channels) replace the tables below once they arrive; the tables are
+// the fallback when the request fails, and the labels the API has none
+// for (lines, risks, stages, roles…). Pages redraw on taxonomy().
+
+import {get} from "./api.js";
 
 export const STATUS = {
   received: "已受理",
@@ -66,6 +72,67 @@ export const TYPES = {
 
 export const TYPE = Object.fromEntries(Object.values(TYPES).flat());
 
+const CACHE_KEY = "yizhan.taxonomy";
+let loading = null;
+
+/**
+ * taxonomy loads the server's labels into the tables once per page and
+ * answers true when they came from the server, false when the built-in
+ * ones stay. <html data-taxonomy> says which ("server" or "fallback").
+ * This session's last answer is applied at once meanwhile, so that a
+ * zone's own types show from the first paint.
+ */
+export function taxonomy() {
+  if (!loading) {
+    loading = get("/api/v1/taxonomy").then((t) => {
+      applyTaxonomy(t);
+      try {
+        sessionStorage.setItem(CACHE_KEY, JSON.stringify(t));
+      } catch {
+        // Storage full or refused: the labels still apply to this page.
+      }
+      document.documentElement.dataset.taxonomy = "server";
+      return true;
+    }, () => {
+      document.documentElement.dataset.taxonomy = "fallback";
+      return false;
+    });
+  }
+  return loading;
+}
+
+/** applyTaxonomy replaces the tables' contents with the server's labels. */
+function applyTaxonomy(t) {
+  const types = (t.types || []).map((x) => ({
+    // Types come with capitalised keys (Code, Label, Category, CategoryLabel).
+    code: x.code ?? x.Code,
+    label: x.label ?? x.Label,
+    category: x.category ?? x.Category,
+    categoryLabel: x.category_label ?? x.CategoryLabel,
+  })).filter((x) => x.code && x.category);
+  if (types.length) {
+    for (const k of Object.keys(TYPES)) delete TYPES[k];
+    for (const k of Object.keys(TYPE)) delete TYPE[k];
+    for (const x of types) {
+      (TYPES[x.category] ||= []).push([x.code, x.label || x.code]);
+      TYPE[x.code] = x.label || x.code;
+      if (x.categoryLabel && !CATEGORY[x.category]) CATEGORY[x.category] = x.categoryLabel;
+    }
+  }
+  for (const c of t.categories || []) {
+    if (c.code && c.label) CATEGORY[c.code] = c.label;
+  }
+  merge(STATUS, t.statuses);
+  merge(ACTION, t.actions);
+  merge(CHANNEL, t.channels);
+}
+
+function merge(table, labels) {
+  for (const [k, v] of Object.entries(labels || {})) {
+    if (v) table[k] = v;
+  }
+}
+
 /** categoryOf answers the category a type belongs to. */
 export function categoryOf(type) {
   for (const [cat, list] of Object.entries(TYPES)) {
@@ -76,7 +143,7 @@ export function categoryOf(type) {
 
 /** typeOptions are grouped options for a type select, with a first empty choice. */
 export function typeOptions(emptyLabel) {
-  return [["", emptyLabel], ...Object.entries(TYPES).map(([cat, items]) => ({group: CATEGORY[cat], items}))];
+  return [["", emptyLabel], ...Object.entries(TYPES).map(([cat, items]) => ({group: CATEGORY[cat] || cat, items}))];
 }
 
 export const RISK = {low: "低风险", medium: "中风险", high: "高风险"};
@@ -110,11 +177,11 @@ export const ACTION = {
   note: "备注",
   extend: "延期申请",
   pause: "挂起",
-  resume: "恢复计时",
+  resume: "恢复",
   approve_extension: "批准延期",
   refuse_extension: "驳回延期",
   duplicate_added: "重复报警并入",
-  duplicate_removed: "重复报警移出",
+  duplicate_removed: "撤销合并移出",
   repeat_linked: "关联重复纠纷",
   deadline_warning: "时限预警",
   deadline_breach: "超时",
@@ -157,6 +224,17 @@ export const ROLE = {
   station: "驿站工作人员",
 };
 
+export const INDUSTRY = {
+  vehicle: "车业",
+  door: "门业",
+  power_tool: "电动工具",
+  cup: "杯壶",
+  metal: "金属材料",
+  cookware: "炊具厨具",
+  leisure: "休闲运动器材",
+  appliance: "小家电",
+};
+
 export const UNIT_KIND = {
   center: "指挥中心",
   response_team: "先期处置队",
@@ -170,4 +248,12 @@ export const UNIT_KIND = {
 export function label(table, code) {
   if (code === null || code === undefined || code === "") return "";
   return table[code] || String(code);
+}
+
+// This session's last taxonomy, once every table above exists.
+try {
+  const cached = JSON.parse(sessionStorage.getItem(CACHE_KEY) || "null");
+  if (cached) applyTaxonomy(cached);
+} catch {
+  // A damaged cache: the built-in labels stay until the server answers.
 }

@@ -7,16 +7,20 @@ import {get, session} from "./api.js";
  * connect opens the stream and keeps it open. Handlers:
  * onCase({id, case, event}) for each event, onResync() when messages may
  * have been missed (the server says so, or the stream was broken), and
- * onState("on" | "retry" | "off").
+ * onState("on" | "retry" | "off"). Each message is {id, case, event,
+ * sent_at}: the case shaped as GET /api/v1/cases/{id} shapes it, except
+ * allowed_actions (null: they depend on the account, read the case).
+ * Answers {close}.
  */
 export function connect({onCase, onResync, onState}) {
   let es = null;
   let broken = false;
   let timer = 0;
+  let closed = false;
 
   const open = () => {
     const s = session();
-    if (!s) return;
+    if (!s || closed) return;
     es = new EventSource("/api/v1/events/stream?access_token=" + encodeURIComponent(s.token));
     es.addEventListener("ready", () => {
       onState("on");
@@ -54,9 +58,21 @@ export function connect({onCase, onResync, onState}) {
     };
   };
 
+  const close = () => {
+    closed = true;
+    clearTimeout(timer);
+    if (es) es.close();
+  };
   open();
   addEventListener("pagehide", () => {
     clearTimeout(timer);
     if (es) es.close();
   });
+  // Back from the browser's page cache: the stream was closed meanwhile.
+  addEventListener("pageshow", (e) => {
+    if (!e.persisted || closed) return;
+    broken = true;
+    open();
+  });
+  return {close};
 }

@@ -5,16 +5,15 @@
 import {get, qs} from "./api.js";
 import {$, banner, fill, h} from "./dom.js";
 import {errorText, start} from "./shell.js";
-import {offsetOf, short, when} from "./format.js";
+import {fromLocalInput, short, when} from "./format.js";
 import {unitName, units} from "./units.js";
 
 start();
-let offset = "+08:00";
 
 $("at-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  const v = $("r-at").value;
-  loadOnDuty(v ? v + ":00" + offset : "");
+  // The time typed is the zone's wall clock (GET /api/v1/info's offset).
+  loadOnDuty(fromLocalInput($("r-at").value));
 });
 $("r-now").addEventListener("click", () => {
   $("r-at").value = "";
@@ -45,7 +44,6 @@ async function loadOnDuty(at) {
   banner($("roster-error"), "");
   try {
     const ans = await get("/api/v1/roster/on-duty" + qs({at}));
-    offset = offsetOf(ans.at);
     $("on-duty-at").textContent = "（" + when(ans.at) + "）";
     const leaders = ans.leaders || [];
     fill($("leaders"), leaders.length

@@ -1,17 +1,43 @@
 // What every page of the console shares: the header (who is logged in,
-// the live indicator, the night theme, logging out), toasts, and the
-// live stream wired to the page's handlers.
+// the live indicator, the night theme, logging out), toasts, the zone's
+// time (GET /api/v1/info), the server's labels (GET /api/v1/taxonomy),
+// and the live stream wired to the page's handlers.
 
-import {clearSession, requireSession} from "./api.js";
+import {cachedInfo, info, logout, requireSession} from "./api.js";
 import {$, h} from "./dom.js";
 import {connect} from "./live.js";
-import {ROLE, label} from "./labels.js";
-import {readsStats} from "./perms.js";
+import {ROLE, label, taxonomy} from "./labels.js";
 import {setZone} from "./format.js";
 
 const THEME_KEY = "yizhan.theme";
 
 const LIVE_TEXT = {on: "实时", retry: "重连中…", off: "未连接"};
+
+// The roles the API gives the zone's figures to (GET /api/v1/stats/*
+// answers 403 to the others). The API has no way to ask this, so the
+// header's link to the dashboard follows this list; the dashboard itself
+// shows the API's refusal to anyone else.
+const STATS_ROLES = new Set(["admin", "leader", "dispatcher"]);
+
+let zoneLoading = null;
+
+/**
+ * zone answers once the zone's offset and the server's time are known:
+ * at once from this session's last GET /api/v1/info, else when it
+ * answers. It asks again once per page, so a long shift stays in step.
+ */
+export function zone() {
+  if (!zoneLoading) {
+    const cached = cachedInfo();
+    if (cached) setZone(cached.utc_offset);
+    const fresh = info().then((ans) => {
+      setZone(ans.utc_offset, ans.now);
+      return ans;
+    }, () => cached);
+    zoneLoading = cached ? Promise.resolve(cached) : fresh;
+  }
+  return zoneLoading;
+}
 
 /** applyTheme sets the stored theme before the page paints much. */
 export function applyTheme() {
@@ -33,12 +59,12 @@ export function dark() {
 export function start(live) {
   applyTheme();
   const s = requireSession();
-  // The session's expiry is written in the zone's offset.
-  setZone(s.expires_at);
+  zone();
+  taxonomy();
   const u = s.user || {};
   const who = $("who");
   if (who) who.replaceChildren(u.name || u.username || "", h("span", {class: "role"}, label(ROLE, u.role)));
-  for (const a of document.querySelectorAll("[data-needs=stats]")) a.hidden = !readsStats(u.role);
+  for (const a of document.querySelectorAll("[data-needs=stats]")) a.hidden = !STATS_ROLES.has(u.role);
 
   const toggle = $("theme-toggle");
   if (toggle) {
@@ -55,15 +81,18 @@ export function start(live) {
       dispatchEvent(new CustomEvent("themechange"));
     });
   }
+  let stream = null;
   const out = $("logout");
   if (out) {
-    out.addEventListener("click", () => {
-      clearSession();
+    out.addEventListener("click", async () => {
+      out.disabled = true;
+      if (stream) stream.close();
+      await logout();
       location.assign("/login");
     });
   }
   if (live) {
-    connect({
+    stream = connect({
       onCase: live.onCase || (() => {}),
       onResync: live.onResync || (() => {}),
       onState: (st) => {
