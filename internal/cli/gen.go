@@ -56,5 +56,6 @@ func genCommand() *cobra.Command {
 	cmd.Flags().IntVar(&opt.Years, "years", 5, "the history spans this many years up to now")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "the same seed gives the same history")
 	cmd.Flags().IntVar(&opt.Batch, "batch", 4000, "cases per transaction")
+	cmd.Flags().IntVar(&opt.IndexDays, "index-days", 31, "days of history indexed for the duplicate check (the index keeps 31; more makes a benchmark's worst case)")
 	return cmd
 }

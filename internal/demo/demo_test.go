@@ -86,3 +86,46 @@ func TestDemoReproducesThePublishedFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateSmallHistory: the generator writes the cases it was asked
+// for, over the years asked, with rollups that agree with the cases.
+func TestGenerateSmallHistory(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
+	if err := demo.Generate(ctx, st, storetest.Zone, demo.GenOptions{Cases: 3000, Years: 2, Seed: 3, Now: now, Batch: 500}); err != nil {
+		t.Fatal(err)
+	}
+	from := now.AddDate(-2, 0, -1)
+	rolled, err := st.SummaryCells(ctx, "", from, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	statuses := map[casework.Status]int64{}
+	for _, c := range rolled {
+		total += c.N
+		statuses[c.Status] += c.N
+	}
+	if total != 3000 {
+		t.Fatalf("%d cases in the rollups, want 3000", total)
+	}
+	if statuses[casework.StatusClosed] < 2500 || statuses[casework.StatusMerged] == 0 || statuses[casework.StatusReferredPolice] == 0 {
+		t.Fatalf("statuses %v", statuses)
+	}
+	merged, _ := st.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Limit: 50, Statuses: []casework.Status{casework.StatusMerged}})
+	for _, c := range merged.Items {
+		master, err := st.GetCase(ctx, *c.DuplicateOf)
+		if err != nil || !master.CreatedAt.Before(c.CreatedAt.Add(time.Second)) {
+			t.Fatalf("merged %s points at %v (%v)", c.Number, c.DuplicateOf, err)
+		}
+	}
+	page, _ := st.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Limit: 5})
+	for _, c := range page.Items {
+		evs, _ := st.Events(ctx, c.ID)
+		if len(evs) < 1 || evs[0].Action != casework.ActionReceive {
+			t.Fatalf("case %s has no receipt: %v", c.Number, evs)
+		}
+	}
+}

@@ -25,6 +25,9 @@ type GenOptions struct {
 	Now   time.Time // the end of the history
 	// Batch is how many cases one transaction writes (default 4000).
 	Batch int
+	// IndexDays is how far back cases go into the duplicate index (default
+	// 31, what the index keeps); more makes a worst case for benchmarks.
+	IndexDays int
 	// Progress is told the number of cases written so far.
 	Progress func(written int)
 }
@@ -45,6 +48,9 @@ func Generate(ctx context.Context, st *store.Store, loc *time.Location, opt GenO
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 4000
+	}
+	if opt.IndexDays <= 0 {
+		opt.IndexDays = 31
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -370,7 +376,7 @@ func (g *generator) one(rnd *rand.Rand, at time.Time, earlier []store.BulkCase, 
 	evs := []casework.Event{ev}
 	c, evs = g.life(rnd, c, evs, earlier, i)
 	bc := store.BulkCase{Case: c, Events: evs}
-	if g.opt.Now.Sub(at) < 31*24*time.Hour && c.Status != casework.StatusMerged {
+	if g.opt.Now.Sub(at) < time.Duration(g.opt.IndexDays)*24*time.Hour && c.Status != casework.StatusMerged {
 		for _, k := range dedup.Keys(dedup.FromCase(c), g.dcfg) {
 			bc.Keys = append(bc.Keys, k.String())
 		}
