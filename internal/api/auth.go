@@ -141,9 +141,32 @@ func cmpErr(a, b error) error {
 	return b
 }
 
-// me answers the caller's own account.
+type meAnswer struct {
+	account.User
+	Capabilities capabilities `json:"capabilities"`
+}
+
+// capabilities say what an account may reach, so that a console shows only
+// what will work.
+type capabilities struct {
+	Stats       bool `json:"stats"`       // statistics and reports
+	Administer  bool `json:"administer"`  // users, units, people, enterprises, rules, calendar, webhooks
+	EditRoster  bool `json:"edit_roster"` // the duty roster
+	Receive     bool `json:"receive"`     // take reports in
+	Dispatch    bool `json:"dispatch"`    // send cases out
+	Supervise   bool `json:"supervise"`   // order a case sped up (督办)
+	SeesPhones  bool `json:"sees_phones"` // reporters' phones unmasked
+	SeesAllCase bool `json:"sees_all_cases"`
+}
+
+// me answers the caller's own account and what it may do.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u account.User) {
-	writeJSON(w, http.StatusOK, u)
+	a := u.Actor()
+	writeJSON(w, http.StatusOK, meAnswer{User: u, Capabilities: capabilities{
+		Stats: canReadStats(u), Administer: casework.CanAdminister(a), EditRoster: canEditRoster(u), Receive: true,
+		Dispatch: casework.Authorize(a, casework.ActionDispatch) == nil, Supervise: casework.Authorize(a, casework.ActionSupervise) == nil,
+		SeesPhones: u.Role.SeesPhones(), SeesAllCase: s.directory().ScopeOf(a).All,
+	}})
 }
 
 // logout ends the session whose token made the request.

@@ -24,6 +24,13 @@ func viewCase(c casework.Case, actor casework.Actor) caseView {
 
 // shapeCase is the case as every client sees it, phones masked or not.
 func shapeCase(c casework.Case, masked bool) caseView {
+	if masked && len(c.Callers) > 0 {
+		callers := make([]string, len(c.Callers))
+		for i, p := range c.Callers {
+			callers[i] = casework.MaskPhone(p)
+		}
+		c.Callers = callers
+	}
 	if masked {
 		c.Reporter.Phone = casework.MaskPhone(c.Reporter.Phone)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/triage"
 )
 
@@ -26,6 +27,15 @@ type taxonomyAnswer struct {
 	Statuses   map[string]string `json:"statuses"`
 	Actions    map[string]string `json:"actions"`
 	Channels   map[string]string `json:"channels"`
+	Stages     map[string]string `json:"stages"`
+	Lines      map[string]string `json:"lines"`
+	Risks      map[string]string `json:"risks"`
+	Priorities map[string]string `json:"priorities"`
+	Outcomes   map[string]string `json:"outcomes"`
+	Roles      map[string]string `json:"roles"`
+	UnitKinds  map[string]string `json:"unit_kinds"`
+	Industries map[string]string `json:"industries"`
+	Directions map[string]string `json:"directions"`
 }
 
 type categoryInfo struct {
@@ -37,7 +47,35 @@ type categoryInfo struct {
 // codes clients show: categories and types (a --taxonomy file's too),
 // statuses, actions and channels.
 func (s *Server) taxonomy(w http.ResponseWriter, r *http.Request, _ account.User) {
-	ans := taxonomyAnswer{Types: s.triage.Types(), Statuses: map[string]string{}, Actions: map[string]string{}, Channels: casework.Channels}
+	ans := taxonomyAnswer{Types: s.triage.Types(), Statuses: map[string]string{}, Actions: map[string]string{}, Channels: casework.Channels,
+		Stages: map[string]string{}, Lines: map[string]string{}, Outcomes: map[string]string{}, Roles: map[string]string{},
+		UnitKinds: map[string]string{}, Industries: map[string]string{},
+		Risks:      map[string]string{"low": "低风险", "medium": "中风险", "high": "高风险"},
+		Priorities: map[string]string{"urgent": "紧急", "high": "较急", "normal": "一般"},
+		Directions: map[string]string{"down": "下派", "up": "上报", "across": "转办"},
+	}
+	for _, p := range s.store.Clocks().Policies {
+		for _, st := range p.Stages {
+			ans.Stages[st.Name] = casework.StageLabel(st.Name)
+		}
+	}
+	for _, l := range casework.Lines {
+		ans.Lines[string(l)] = l.Label()
+	}
+	for _, o := range []casework.Outcome{casework.OutcomeOnsite, casework.OutcomeTakenBack, casework.OutcomeReferred, casework.OutcomeUnresolved} {
+		ans.Outcomes[string(o)] = o.Label()
+	}
+	for _, r := range []casework.Role{casework.RoleAdmin, casework.RoleLeader, casework.RoleDispatcher, casework.RoleResponder,
+		casework.RoleDepartment, casework.RoleGrid, casework.RoleEnterprise, casework.RoleStation} {
+		ans.Roles[string(r)] = r.Label()
+	}
+	for _, k := range []routing.Kind{routing.KindCenter, routing.KindResponseTeam, routing.KindDepartment, routing.KindGrid,
+		routing.KindEnterprise, routing.KindStation} {
+		ans.UnitKinds[string(k)] = k.Label()
+	}
+	for code, label := range routing.Industries {
+		ans.Industries[string(code)] = label
+	}
 	seen := map[string]bool{}
 	for _, t := range ans.Types {
 		if !seen[t.Category] {

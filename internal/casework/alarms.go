@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"strings"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/sla"
@@ -56,23 +57,32 @@ func Alarms(c Case, evs []Event, now time.Time, leader *DutyLeader) []Event {
 		out = append(out, Event{CaseID: c.ID, Seq: seq, Action: a, At: now, Actor: SystemActor.Username,
 			ActorName: SystemActor.Name, Reason: reason, Details: details})
 	}
+	var late []sla.Deadline // breached clocks still running: one supervision for all of them
 	for _, d := range c.Deadlines {
 		switch {
 		case d.Breached && !recorded(evs, ActionDeadlineBreach, d):
 			add(ActionDeadlineBreach, d.Stage, d, "“"+StageLabel(d.Stage)+"”环节已超时", nil)
 			if d.Status == sla.ClockBreached {
-				details := map[string]any{"automatic": true}
-				reason := "“" + StageLabel(d.Stage) + "”环节超时，系统自动督办"
-				if leader != nil {
-					details["leader_person_id"] = leader.PersonID
-					details["leader_name"] = leader.Name
-					reason += "，请带班领导" + leader.Name + "督促落实"
-				}
-				add(ActionSupervise, d.Stage, d, reason, details)
+				late = append(late, d)
 			}
 		case !d.Breached && d.Status == sla.ClockWarning && !recorded(evs, ActionDeadlineWarning, d):
 			add(ActionDeadlineWarning, d.Stage, d, "“"+StageLabel(d.Stage)+"”环节已用去八成时限", nil)
 		}
+	}
+	if len(late) > 0 {
+		labels := make([]string, len(late))
+		stages := make([]string, len(late))
+		for i, d := range late {
+			labels[i], stages[i] = "“"+StageLabel(d.Stage)+"”", d.Stage
+		}
+		details := map[string]any{"automatic": true, "stages": stages}
+		reason := strings.Join(labels, "、") + "环节超时，系统自动督办"
+		if leader != nil {
+			details["leader_person_id"] = leader.PersonID
+			details["leader_name"] = leader.Name
+			reason += "，请带班领导" + leader.Name + "督促落实"
+		}
+		add(ActionSupervise, late[0].Stage, late[0], reason, details)
 	}
 	return out
 }

@@ -51,8 +51,10 @@ type Type struct {
 
 // TypeInfo is a type together with the category it belongs to.
 type TypeInfo struct {
-	Code, Label             string
-	Category, CategoryLabel string
+	Code          string `json:"code"`
+	Label         string `json:"label"`
+	Category      string `json:"category"`
+	CategoryLabel string `json:"category_label"`
 }
 
 // Negation lists the words that cancel a cue standing shortly after them.

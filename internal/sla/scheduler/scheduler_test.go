@@ -127,15 +127,16 @@ func TestWarningsAndBreachesFireOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := fmt.Sprint(timeline(t, st, c.ID))
-			want := "[receive deadline_warning:respond deadline_breach:respond supervise:respond deadline_breach:dispatch supervise:dispatch]"
+			// One supervision for both late stages, not one each.
+			want := "[receive deadline_warning:respond deadline_breach:respond deadline_breach:dispatch supervise:respond]"
 			if got != want {
 				t.Fatalf("after 2m:\n got %s\nwant %s", got, want)
 			}
 			evs, _ := st.Events(ctx, c.ID)
-			if evs[3].Details["leader_name"] != "李某" || evs[3].Actor != "system" {
-				t.Fatalf("supervision not addressed to the duty leader: %+v", evs[3])
+			if evs[4].Details["leader_name"] != "李某" || evs[4].Actor != "system" || !strings.Contains(evs[4].Reason, "“派单”") {
+				t.Fatalf("supervision not addressed to the duty leader: %+v", evs[4])
 			}
-			if len(rec.sms) != 2 || len(rec.evs) != 5 {
+			if len(rec.sms) != 1 || len(rec.evs) != 4 {
 				t.Fatalf("published %d events, %d sms", len(rec.evs), len(rec.sms))
 			}
 			// A dispatcher's first action stops nothing already breached but
