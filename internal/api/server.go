@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/dedup"
 	"github.com/yizhan/yizhan/internal/notify"
@@ -200,23 +201,23 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/cases/{id}/recommend", s.auth(s.recommend))
 	mux.Handle("POST /api/v1/triage", s.auth(s.triageText))
 
-	mux.Handle("POST /api/v1/units", s.auth(s.createUnit))
+	mux.Handle("POST /api/v1/units", s.auth(s.adminOnly(s.createUnit)))
 	mux.Handle("GET /api/v1/units", s.auth(s.listUnits))
 	mux.Handle("GET /api/v1/units/{id}", s.auth(s.getUnit))
-	mux.Handle("PATCH /api/v1/units/{id}", s.auth(s.updateUnit))
-	mux.Handle("POST /api/v1/units/areas", s.auth(s.importAreas))
+	mux.Handle("PATCH /api/v1/units/{id}", s.auth(s.adminOnly(s.updateUnit)))
+	mux.Handle("POST /api/v1/units/areas", s.auth(s.adminOnly(s.importAreas)))
 
-	mux.Handle("POST /api/v1/people", s.auth(s.createPerson))
+	mux.Handle("POST /api/v1/people", s.auth(s.adminOnly(s.createPerson)))
 	mux.Handle("GET /api/v1/people", s.auth(s.listPeople))
 	mux.Handle("GET /api/v1/people/export", s.auth(s.exportPeople))
-	mux.Handle("POST /api/v1/people/import", s.auth(s.importPeople))
+	mux.Handle("POST /api/v1/people/import", s.auth(s.adminOnly(s.importPeople)))
 	mux.Handle("GET /api/v1/people/{id}", s.auth(s.getPerson))
 	mux.Handle("POST /api/v1/people/{id}/location", s.auth(s.setPersonLocation))
 
-	mux.Handle("POST /api/v1/enterprises", s.auth(s.createEnterprise))
+	mux.Handle("POST /api/v1/enterprises", s.auth(s.adminOnly(s.createEnterprise)))
 	mux.Handle("GET /api/v1/enterprises", s.auth(s.listEnterprises))
 	mux.Handle("GET /api/v1/enterprises/export", s.auth(s.exportEnterprises))
-	mux.Handle("POST /api/v1/enterprises/import", s.auth(s.importEnterprises))
+	mux.Handle("POST /api/v1/enterprises/import", s.auth(s.adminOnly(s.importEnterprises)))
 	mux.Handle("GET /api/v1/enterprises/{id}", s.auth(s.getEnterprise))
 
 	mux.Handle("POST /api/v1/roster/shifts", s.auth(s.createShifts))
@@ -226,22 +227,22 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/roster/gaps", s.auth(s.rosterGaps))
 
 	mux.Handle("GET /api/v1/routing/rules", s.auth(s.getRules))
-	mux.Handle("PUT /api/v1/routing/rules", s.auth(s.putRules))
+	mux.Handle("PUT /api/v1/routing/rules", s.auth(s.adminOnly(s.putRules)))
 	mux.Handle("POST /api/v1/routing/preview", s.auth(s.previewRouting))
 
-	mux.Handle("POST /api/v1/users", s.auth(s.createUser))
-	mux.Handle("GET /api/v1/users", s.auth(s.listUsers))
-	mux.Handle("POST /api/v1/users/{id}/tokens", s.auth(s.createToken))
+	mux.Handle("POST /api/v1/users", s.auth(s.adminOnly(s.createUser)))
+	mux.Handle("GET /api/v1/users", s.auth(s.adminOnly(s.listUsers)))
+	mux.Handle("POST /api/v1/users/{id}/tokens", s.auth(s.adminOnly(s.createToken)))
 
 	mux.Handle("GET /api/v1/events/stream", s.auth(s.stream))
-	mux.Handle("POST /api/v1/webhooks", s.auth(s.createWebhook))
-	mux.Handle("GET /api/v1/webhooks", s.auth(s.listWebhooks))
-	mux.Handle("DELETE /api/v1/webhooks/{id}", s.auth(s.deleteWebhook))
-	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.auth(s.listDeliveries))
+	mux.Handle("POST /api/v1/webhooks", s.auth(s.adminOnly(s.createWebhook)))
+	mux.Handle("GET /api/v1/webhooks", s.auth(s.adminOnly(s.listWebhooks)))
+	mux.Handle("DELETE /api/v1/webhooks/{id}", s.auth(s.adminOnly(s.deleteWebhook)))
+	mux.Handle("GET /api/v1/webhooks/{id}/deliveries", s.auth(s.adminOnly(s.listDeliveries)))
 
 	mux.Handle("GET /api/v1/calendar/workdays", s.auth(s.workdays))
 	mux.Handle("GET /api/v1/calendar", s.auth(s.calendarDays))
-	mux.Handle("PUT /api/v1/calendar/overrides", s.auth(s.putOverrides))
+	mux.Handle("PUT /api/v1/calendar/overrides", s.auth(s.adminOnly(s.putOverrides)))
 	mux.Handle("GET /api/v1/sla/policies", s.auth(s.slaPolicies))
 
 	mux.Handle("GET /api/v1/stats/summary", s.auth(s.summary))
@@ -256,6 +257,17 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("/", s.console)
 	}
 	return s.recoverPanics(s.metrics.instrument(mux))
+}
+
+// adminOnly lets only administrators through to a handler.
+func (s *Server) adminOnly(h authHandler) authHandler {
+	return func(w http.ResponseWriter, r *http.Request, u account.User) {
+		if !casework.CanAdminister(u.Actor()) {
+			s.fail(w, r, errAdminOnly)
+			return
+		}
+		h(w, r, u)
+	}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
