@@ -3,7 +3,6 @@ package routing
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb/geojson"
@@ -83,10 +82,4 @@ func ParseAreaImport(raw []byte, dir *Directory, parent *int64) (AreaImport, []R
 		imp.Creates = append(imp.Creates, nu)
 	}
 	return imp, errs
-}
-
-// ParseID reads a unit id written as text.
-func ParseID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	return id, err == nil && id > 0
 }
