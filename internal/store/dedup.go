@@ -148,6 +148,9 @@ func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]c
 // when tx is set. The id list is padded to a power of two, so that a
 // handful of prepared statements serve every size.
 func (s *Store) byIDs(ctx context.Context, tx *sql.Tx, prefix string, ids []int64) (*sql.Rows, error) {
+	if len(ids) > maxIDs {
+		ids = ids[:maxIDs]
+	}
 	size := 8
 	for size < len(ids) {
 		size *= 2
@@ -209,7 +212,7 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 	}
 	var fresh []int64
 	for _, id := range s.recent.get(nc.Duplicates.Lookups) {
-		if !known[id] {
+		if !known[id] && len(fresh) < maxCandidates {
 			fresh = append(fresh, id)
 			known[id] = true
 		}

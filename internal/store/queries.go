@@ -77,11 +77,14 @@ var queries = map[string]string{
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
 }
 
+// maxIDs bounds the ids one prepared lookup by ids takes.
+const maxIDs = 64
+
 func init() {
 	queries["dedup_lookup"] = `SELECT case_id, at FROM dedup_keys WHERE k IN (` + placeholders(keysPerQuery) + `) AND at >= ? LIMIT ?`
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerQuery), ", ") + ` ON CONFLICT DO NOTHING`
-	for size := 8; size <= maxCandidates; size *= 2 {
+	for size := 8; size <= maxIDs; size *= 2 {
 		queries[fmt.Sprintf("cases_by_ids_%d", size)] = `SELECT ` + caseColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 	}

@@ -357,3 +357,19 @@ func testSchemaVersion(t *testing.T, st *store.Store) {
 		t.Fatalf("schema version %d %v", v, err)
 	}
 }
+
+// TestWritePanicFailsOnlyItsRequest: a panic inside one write answers that
+// request with an error and leaves the writer serving the others.
+func TestWritePanicFailsOnlyItsRequest(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	_, err := st.Act(context.Background(), store.ActRequest{CaseID: newCase(t, st, t0, "一").ID, Scope: allSeen,
+		Command: casework.Command{Action: casework.ActionNote, Note: "x"}, Unit: func(int64) *casework.UnitRef { return nil },
+		Decide: func(casework.Case, casework.Refs) (casework.Decision, error) { panic("boom") }})
+	if err == nil {
+		t.Fatal("a panicking write succeeded")
+	}
+	if c := newCase(t, st, t0, "二"); c.ID == 0 {
+		t.Fatal("the writer stopped after a panic")
+	}
+}

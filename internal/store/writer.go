@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -153,6 +154,17 @@ func (w *writer) commit(batch []writeOp) {
 	}
 }
 
+// run calls one request's write; a panic in it fails that request, not the
+// writer, which every request of the server depends on.
+func run(ctx context.Context, op writeOp, tx *sql.Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: write panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return op.fn(ctx, tx)
+}
+
 func (w *writer) runBatch(batch []writeOp, errs []error) error {
 	// A client that goes away must not interrupt the shared transaction:
 	// the statements run without its cancellation (SQLite would otherwise
@@ -168,7 +180,7 @@ func (w *writer) runBatch(batch []writeOp, errs []error) error {
 		own := newDeltas()
 		opCtx := withDeltas(context.WithoutCancel(op.ctx), own)
 		if single {
-			errs[i] = op.fn(opCtx, tx)
+			errs[i] = run(opCtx, op, tx)
 			if errs[i] != nil {
 				_ = tx.Rollback()
 				return nil
@@ -180,7 +192,7 @@ func (w *writer) runBatch(batch []writeOp, errs []error) error {
 			_ = tx.Rollback()
 			return fmt.Errorf("store: savepoint: %w", err)
 		}
-		errs[i] = op.fn(opCtx, tx)
+		errs[i] = run(opCtx, op, tx)
 		if errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
 				_ = tx.Rollback()
