@@ -30,7 +30,8 @@ func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.
 	prep := dedup.Prepare(r, cfg)
 	check := &store.DuplicateCheck{}
 	for _, k := range prep.QueryKeys(cfg) {
-		check.Lookups = append(check.Lookups, store.KeyLookup{Key: k.String(), Since: c.CreatedAt.Add(-k.Lookback(cfg))})
+		weak := k.Kind == dedup.KindText || k.Kind == dedup.KindRoad || k.Kind == dedup.KindPerson
+		check.Lookups = append(check.Lookups, store.KeyLookup{Key: k.String(), Since: c.CreatedAt.Add(-k.Lookback(cfg)), Weak: weak})
 	}
 	for _, k := range prep.Keys() {
 		check.Index = append(check.Index, k.String())

@@ -107,3 +107,19 @@ func (k *Clocks) CheckExtension(c Case, stage string, until time.Time, reason st
 	}
 	return Invalid("invalid_extension", "延期申请无效：%v", err)
 }
+
+// ClockNeutral reports whether an event leaves a case's clocks as they
+// were: written by the system (so not a response), changing no status and
+// nothing a policy is chosen by. Such an event (another duplicate call
+// merged into a busy case) needs no replay of the timeline.
+func ClockNeutral(ev Event, before, after *Case) bool {
+	if ev.Actor != SystemActor.Username {
+		return false
+	}
+	switch ev.Action {
+	case ActionPause, ActionResume, ActionExtend, ActionApproveExt, ActionRefuseExt:
+		return false
+	}
+	return before.Status == after.Status && before.Line == after.Line && before.Category == after.Category &&
+		before.Type == after.Type && before.Priority == after.Priority && before.Risk == after.Risk
+}

@@ -42,6 +42,11 @@ type DuplicateCheck struct {
 type KeyLookup struct {
 	Key   string
 	Since time.Time
+	// Weak marks a key that many unrelated reports may share (a band of
+	// common wording, a road, a surname): when it matches more than a few
+	// cases in its look-back it is no evidence and its matches are dropped,
+	// and the write's last-second check ignores it.
+	Weak bool
 }
 
 // DuplicateOutcome is the new case after the check and, when it was merged
@@ -133,11 +138,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 		indexUnder := created.ID
 		if dup.Master != nil {
 			m, mev := dup.Update(*dup.Master, created)
-			mevs, err := s.events(ctx, tx, m.ID)
-			if err != nil {
-				return err
-			}
-			if err := s.applyDecision(ctx, tx, dup.Master, &m, append(mevs, mev)); err != nil {
+			if err := s.applyTimeline(ctx, tx, dup.Master, &m, mev); err != nil {
 				return err
 			}
 			out.Master, out.MasterEvent = &m, &mev
@@ -254,15 +255,11 @@ func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, err
 		if err != nil {
 			return err
 		}
-		if err := s.applyDecision(ctx, tx, &c, &d.Case, append(evs, d.Event)); err != nil {
+		if err := s.applyDecision(ctx, tx, &c, &d.Case, d.Event, append(evs, d.Event)); err != nil {
 			return err
 		}
 		if d.Master != nil {
-			mevs, err := s.events(ctx, tx, refs.Into.ID)
-			if err != nil {
-				return err
-			}
-			return s.applyDecision(ctx, tx, refs.Into, d.Master, append(mevs, *d.MasterEvent))
+			return s.applyTimeline(ctx, tx, refs.Into, d.Master, *d.MasterEvent)
 		}
 		return nil
 	})
@@ -303,10 +300,10 @@ func (s *Store) refs(ctx context.Context, tx *sql.Tx, c casework.Case, req ActRe
 var ErrConcurrentUpdate = casework.Conflict("concurrent_update", "工单刚被他人更新，请刷新后重试")
 
 // applyDecision writes the new projection of a case (if it is still at
-// the version it was read at) and the last of evs, its new event; evs is
-// the case's whole timeline, from which its clocks are recomputed.
-func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, evs []casework.Event) error {
-	ev := evs[len(evs)-1]
+// the version it was read at) and its new event ev; evs is the case's
+// whole timeline ending with ev, from which its clocks are recomputed, or
+// nil when ev leaves the clocks as they were.
+func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event, evs []casework.Event) error {
 	extra, err := caseExtra(*after)
 	if err != nil {
 		return err
@@ -326,10 +323,28 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err := s.insertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
+	if evs == nil {
+		// A clock-neutral event: the clocks, their schedule and the stage
+		// records stand as they were.
+		return s.projectCounts(ctx, tx, before, after)
+	}
 	if err := s.scheduleClock(ctx, tx, after, evs, ev.At); err != nil {
 		return err
 	}
 	return s.project(ctx, tx, before, after)
+}
+
+// applyTimeline writes another case's change made alongside (a merge's
+// master), reading its timeline only when the event can move its clocks.
+func (s *Store) applyTimeline(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event) error {
+	if casework.ClockNeutral(ev, before, after) {
+		return s.applyDecision(ctx, tx, before, after, ev, nil)
+	}
+	evs, err := s.events(ctx, tx, after.ID)
+	if err != nil {
+		return err
+	}
+	return s.applyDecision(ctx, tx, before, after, ev, append(evs, ev))
 }
 
 // scheduleClock keeps the scheduler's index in step: the time the case's
@@ -685,7 +700,7 @@ func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire Fire
 			}
 		}
 		all := append(evs, written...)
-		if err := s.applyDecision(ctx, tx, &c, &after, all); err != nil {
+		if err := s.applyDecision(ctx, tx, &c, &after, all[len(all)-1], all); err != nil {
 			return err
 		}
 		c = after

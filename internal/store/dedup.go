@@ -27,6 +27,10 @@ func keyHash(key string) int64 {
 // are padded by repeating a key.
 const keysPerQuery = 16
 
+// perKey bounds the cases one key contributes (the most recent): a firm
+// named in hundreds of reports a month must not flood the check.
+const perKey = 16
+
 // maxRowsPerLookup bounds the rows one lookup reads, so that a firm named
 // in hundreds of reports a month cannot flood the check.
 const maxRowsPerLookup = 512
@@ -39,19 +43,28 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 	if len(lookups) == 0 {
 		return nil, nil
 	}
-	bySince := map[int64][]int64{}
-	var order []int64
-	for _, l := range lookups {
-		since := micros(l.Since)
-		if _, ok := bySince[since]; !ok {
-			order = append(order, since)
-		}
-		bySince[since] = append(bySince[since], keyHash(l.Key))
+	// Keys are read in groups of one look-back and one strength, so that
+	// a common wording's many rows cannot crowd a phone's out of a read.
+	type group struct {
+		since int64
+		weak  bool
 	}
-	seen := map[int64]int64{} // case id → latest time it was indexed
-	hits := map[int64]int{}   // case id → keys it shares with the report
-	for _, since := range order {
-		keys := bySince[since]
+	byGroup := map[group][]int64{}
+	weak := map[int64]bool{}
+	var order []group
+	for _, l := range lookups {
+		g := group{micros(l.Since), l.Weak}
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		h := keyHash(l.Key)
+		byGroup[g] = append(byGroup[g], h)
+		weak[h] = l.Weak
+	}
+	type hit struct{ id, at int64 }
+	byKey := map[int64][]hit{}
+	for _, g := range order {
+		since, keys := g.since, byGroup[g]
 		for start := 0; start < len(keys); start += keysPerQuery {
 			chunk := keys[start:min(start+keysPerQuery, len(keys))]
 			args := make([]any, 0, keysPerQuery+2)
@@ -64,20 +77,31 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 				return nil, fmt.Errorf("store: duplicate lookup: %w", err)
 			}
 			for rows.Next() {
-				var id, at int64
-				if err := rows.Scan(&id, &at); err != nil {
+				var k, id, at int64
+				if err := rows.Scan(&k, &id, &at); err != nil {
 					rows.Close()
 					return nil, err
 				}
-				if at > seen[id] {
-					seen[id] = at
-				}
-				hits[id]++
+				byKey[k] = append(byKey[k], hit{id, at})
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return nil, err
 			}
+		}
+	}
+	seen := map[int64]int64{} // case id → latest time it was indexed
+	hits := map[int64]int{}   // case id → keys it shares with the report
+	for k, hs := range byKey {
+		if weak[k] && len(hs) > perKey {
+			continue // shared by too many to tell anything
+		}
+		sort.Slice(hs, func(i, j int) bool { return hs[i].at > hs[j].at })
+		for _, h := range hs[:min(len(hs), perKey)] {
+			if h.at > seen[h.id] {
+				seen[h.id] = h.at
+			}
+			hits[h.id]++
 		}
 	}
 	ids := make([]int64, 0, len(seen))
@@ -302,7 +326,7 @@ type recentEntry struct {
 }
 
 func newRecentKeys() *recentKeys {
-	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 10 * time.Second}
+	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 2 * time.Second}
 }
 
 // add remembers the keys a case was indexed under.
@@ -335,16 +359,23 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
 	}
 }
 
-// get answers the cases indexed under the keys in the last seconds. It
-// does not compare with the time of the read: a case written just before
-// the read may not have been committed when the read looked.
+// get answers the cases indexed under the keys in the last two seconds,
+// far more than a read and its write are apart. It does not compare with
+// the time of the read: a case written just before the read may not have
+// been committed when the read looked.
 func (r *recentKeys) get(lookups []KeyLookup) []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	now := time.Now()
 	var out []int64
 	for _, l := range lookups {
+		if l.Weak {
+			continue
+		}
 		for _, e := range r.byKey[keyHash(l.Key)] {
-			out = append(out, e.caseID)
+			if now.Sub(e.at) < r.horizon {
+				out = append(out, e.caseID)
+			}
 		}
 	}
 	return out

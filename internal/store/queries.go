@@ -81,7 +81,7 @@ var queries = map[string]string{
 const maxIDs = 64
 
 func init() {
-	queries["dedup_lookup"] = `SELECT case_id, at FROM dedup_keys WHERE k IN (` + placeholders(keysPerQuery) + `) AND at >= ? LIMIT ?`
+	queries["dedup_lookup"] = `SELECT k, case_id, at FROM dedup_keys WHERE k IN (` + placeholders(keysPerQuery) + `) AND at >= ? LIMIT ?`
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerQuery), ", ") + ` ON CONFLICT DO NOTHING`
 	for size := 8; size <= maxIDs; size *= 2 {
