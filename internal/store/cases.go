@@ -88,11 +88,12 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 	// since (settleDuplicates).
 	var pre duplicateDraft
 	if nc.Duplicates != nil {
+		pre.seen = s.w.finished.Load()
 		found, err := s.findDuplicates(ctx, nc.Duplicates.Lookups)
 		if err != nil {
 			return Created{}, err
 		}
-		pre = duplicateDraft{found: found, outcome: nc.Duplicates.Decide(nc.Case, nc.Events, found)}
+		pre.found, pre.outcome = found, nc.Duplicates.Decide(nc.Case, nc.Events, found)
 	}
 	var out Created
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -149,7 +150,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 				return err
 			}
 		}
-		s.recent.add(nc.Duplicates, indexUnder)
+		s.recent.add(nc.Duplicates, indexUnder, s.w.finished.Load()+1)
 		if nc.IdempotencyKey != "" {
 			if _, err := s.txExec(ctx, tx, "insert_idempotency", created.CreatedBy, nc.IdempotencyKey,
 				nc.RequestHash, created.ID, micros(created.CreatedAt)); err != nil {

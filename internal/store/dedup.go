@@ -23,71 +23,47 @@ func keyHash(key string) int64 {
 	return int64(h.Sum64())
 }
 
-// keysPerQuery is how many keys one prepared lookup takes; shorter lists
+// keysPerInsert is how many keys one prepared insert takes; shorter lists
 // are padded by repeating a key.
-const keysPerQuery = 16
+const keysPerInsert = 16
 
 // perKey bounds the cases one key contributes (the most recent): a firm
-// named in hundreds of reports a month must not flood the check.
+// named in hundreds of reports a month must not flood the check. A weak
+// key (a wording, a road, a name) on more than perKey cases in its
+// look-back tells nothing and is dropped.
 const perKey = 16
 
-// maxRowsPerLookup bounds the rows one lookup reads, so that a firm named
-// in hundreds of reports a month cannot flood the check.
-const maxRowsPerLookup = 512
-
-// lookupDuplicates reads the cases indexed under the keys within their
-// look-backs and loads the most recent of them. Keys are read in groups of
-// the same look-back through one prepared statement per group, each key a
-// range of the (key, time) index: never a scan of history.
+// findDuplicates reads the cases indexed under the keys within their
+// look-backs and loads those sharing the most keys with the report. Each
+// key reads at most its perKey+1 most recent rows.
 func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]casework.Case, error) {
 	if len(lookups) == 0 {
 		return nil, nil
 	}
-	// Keys are read in groups of one look-back and one strength, so that
-	// a common wording's many rows cannot crowd a phone's out of a read.
-	type group struct {
-		since int64
-		weak  bool
-	}
-	byGroup := map[group][]int64{}
 	weak := map[int64]bool{}
-	var order []group
-	for _, l := range lookups {
-		g := group{micros(l.Since), l.Weak}
-		if _, ok := byGroup[g]; !ok {
-			order = append(order, g)
-		}
-		h := keyHash(l.Key)
-		byGroup[g] = append(byGroup[g], h)
-		weak[h] = l.Weak
-	}
 	type hit struct{ id, at int64 }
 	byKey := map[int64][]hit{}
-	for _, g := range order {
-		since, keys := g.since, byGroup[g]
-		for start := 0; start < len(keys); start += keysPerQuery {
-			chunk := keys[start:min(start+keysPerQuery, len(keys))]
-			args := make([]any, 0, keysPerQuery+2)
-			for i := range keysPerQuery {
-				args = append(args, chunk[min(i, len(chunk)-1)])
-			}
-			args = append(args, since, maxRowsPerLookup)
-			rows, err := s.rows(ctx, "dedup_lookup", args...)
-			if err != nil {
-				return nil, fmt.Errorf("store: duplicate lookup: %w", err)
-			}
-			for rows.Next() {
-				var k, id, at int64
-				if err := rows.Scan(&k, &id, &at); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				byKey[k] = append(byKey[k], hit{id, at})
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+	for _, l := range lookups {
+		k := keyHash(l.Key)
+		if _, twice := weak[k]; twice {
+			continue
+		}
+		weak[k] = l.Weak
+		rows, err := s.rows(ctx, "dedup_lookup", k, micros(l.Since))
+		if err != nil {
+			return nil, fmt.Errorf("store: duplicate lookup: %w", err)
+		}
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.id, &h.at); err != nil {
+				rows.Close()
 				return nil, err
 			}
+			byKey[k] = append(byKey[k], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
 	seen := map[int64]int64{} // case id → latest time it was indexed
@@ -220,12 +196,13 @@ func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casew
 
 // duplicateDraft is the duplicate check as decided before the write.
 type duplicateDraft struct {
+	seen    uint64 // batches committed before the read began
 	found   []casework.Case
 	outcome DuplicateOutcome
 }
 
 // settleDuplicates confirms, inside the write, what was decided before
-// it: cases this node indexed since the read (two calls about one
+// it: cases this node indexed in batches the read could not see (two calls about one
 // incident arriving together) join the comparison, and a master chosen
 // from the read is taken as it stands now; the decision is made again only
 // when either changed anything.
@@ -235,7 +212,7 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 		known[c.ID] = true
 	}
 	var fresh []int64
-	for _, id := range s.recent.get(nc.Duplicates.Lookups) {
+	for _, id := range s.recent.get(nc.Duplicates.Lookups, pre.seen) {
 		if !known[id] && len(fresh) < maxCandidates {
 			fresh = append(fresh, id)
 			known[id] = true
@@ -281,12 +258,12 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 }
 
 // indexKeys indexes a case under keys at a time, a prepared multi-row
-// insert per keysPerQuery keys (a repeated key is ignored).
+// insert per keysPerInsert keys (a repeated key is ignored).
 func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID int64, at time.Time) error {
-	for start := 0; start < len(keys); start += keysPerQuery {
-		chunk := keys[start:min(start+keysPerQuery, len(keys))]
-		args := make([]any, 0, 3*keysPerQuery)
-		for i := range keysPerQuery {
+	for start := 0; start < len(keys); start += keysPerInsert {
+		chunk := keys[start:min(start+keysPerInsert, len(keys))]
+		args := make([]any, 0, 3*keysPerInsert)
+		for i := range keysPerInsert {
 			args = append(args, keyHash(chunk[min(i, len(chunk)-1)]), micros(at), caseID)
 		}
 		if _, err := s.txExec(ctx, tx, "insert_dedup_keys", args...); err != nil {
@@ -310,9 +287,11 @@ func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64
 	return n, err
 }
 
-// recentKeys remembers, for a few seconds, which cases this node indexed
-// under which keys: the write of a new report checks them, so that two
-// reports of one incident committed in the same moment still meet.
+// recentKeys remembers under which keys this node indexed cases,
+// and in which write batch, so that a write can tell which cases its read
+// could not have seen: those of batches that had not committed when the
+// read began. Entries are kept for a horizon far longer than any request
+// waits for the writer.
 type recentKeys struct {
 	mu      sync.Mutex
 	byKey   map[int64][]recentEntry
@@ -322,15 +301,16 @@ type recentKeys struct {
 
 type recentEntry struct {
 	caseID int64
+	batch  uint64
 	at     time.Time
 }
 
 func newRecentKeys() *recentKeys {
-	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 2 * time.Second}
+	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 30 * time.Second}
 }
 
-// add remembers the keys a case was indexed under.
-func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
+// add remembers the keys a case was indexed under in a batch.
+func (r *recentKeys) add(check *DuplicateCheck, caseID int64, batch uint64) {
 	if check == nil {
 		return
 	}
@@ -339,7 +319,7 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
 	defer r.mu.Unlock()
 	for _, k := range check.Index {
 		h := keyHash(k)
-		r.byKey[h] = append(r.byKey[h], recentEntry{caseID: caseID, at: now})
+		r.byKey[h] = append(r.byKey[h], recentEntry{caseID: caseID, batch: batch, at: now})
 	}
 	if now.Sub(r.lastGC) > r.horizon {
 		for h, es := range r.byKey {
@@ -359,23 +339,19 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64) {
 	}
 }
 
-// get answers the cases indexed under the keys in the last two seconds,
-// far more than a read and its write are apart. It does not compare with
-// the time of the read: a case written just before the read may not have
-// been committed when the read looked.
-func (r *recentKeys) get(lookups []KeyLookup) []int64 {
+// get answers the cases indexed under the strong keys of lookups in
+// batches after seen.
+func (r *recentKeys) get(lookups []KeyLookup, seen uint64) []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := time.Now()
 	var out []int64
 	for _, l := range lookups {
 		if l.Weak {
 			continue
 		}
-		for _, e := range r.byKey[keyHash(l.Key)] {
-			if now.Sub(e.at) < r.horizon {
-				out = append(out, e.caseID)
-			}
+		es := r.byKey[keyHash(l.Key)]
+		for i := len(es) - 1; i >= 0 && es[i].batch > seen; i-- {
+			out = append(out, es[i].caseID)
 		}
 	}
 	return out

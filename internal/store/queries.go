@@ -81,9 +81,13 @@ var queries = map[string]string{
 const maxIDs = 64
 
 func init() {
-	queries["dedup_lookup"] = `SELECT k, case_id, at FROM dedup_keys WHERE k IN (` + placeholders(keysPerQuery) + `) AND at >= ? LIMIT ?`
+	// A key's most recent perKey+1 rows within its look-back: a range of
+	// the primary key read backwards, so a key on thousands of rows costs
+	// no more than one on a handful. One statement per key: SQLite
+	// re-prepares a UNION of such sub-selects on every run.
+	queries["dedup_lookup"] = fmt.Sprintf(`SELECT case_id, at FROM dedup_keys WHERE k = ? AND at >= ? ORDER BY at DESC LIMIT %d`, perKey+1)
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerQuery), ", ") + ` ON CONFLICT DO NOTHING`
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
 	for size := 8; size <= maxIDs; size *= 2 {
 		queries[fmt.Sprintf("cases_by_ids_%d", size)] = `SELECT ` + caseColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +37,11 @@ type writer struct {
 	maxBatch int
 	stop     chan struct{}
 	wg       sync.WaitGroup
+
+	// finished counts the batches whose commit has returned: what they
+	// wrote is visible to any read that starts afterwards (or was undone).
+	// The batch being written is finished+1.
+	finished atomic.Uint64
 
 	batchSize prometheus.Histogram
 	commitDur prometheus.Histogram
@@ -144,6 +150,7 @@ func (w *writer) commit(batch []writeOp) {
 	w.batchSize.Observe(float64(len(batch)))
 	errs := make([]error, len(batch))
 	err := w.runBatch(batch, errs)
+	w.finished.Add(1)
 	w.commitDur.Observe(time.Since(start).Seconds())
 	for i, op := range batch {
 		if err != nil {
