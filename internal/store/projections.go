@@ -132,6 +132,7 @@ func (s *Store) flushCounts(ctx context.Context, tx *sql.Tx, d *deltas) error {
 			return fmt.Errorf("store: status counts: %w", err)
 		}
 	}
+	months, unitMonths := map[rollupKey]int{}, map[rollupKey]int{}
 	for k, n := range d.day {
 		if n == 0 {
 			continue
@@ -139,6 +140,8 @@ func (s *Store) flushCounts(ctx context.Context, tx *sql.Tx, d *deltas) error {
 		if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
 			return fmt.Errorf("store: rollup: %w", err)
 		}
+		k.day /= 100
+		months[k] += n
 	}
 	for k, n := range d.unit {
 		if n == 0 {
@@ -146,6 +149,24 @@ func (s *Store) flushCounts(ctx context.Context, tx *sql.Tx, d *deltas) error {
 		}
 		if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
 			return fmt.Errorf("store: rollup by unit: %w", err)
+		}
+		k.day /= 100
+		unitMonths[k] += n
+	}
+	for k, n := range months {
+		if n == 0 {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "bump_rollup_month", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
+			return fmt.Errorf("store: rollup by month: %w", err)
+		}
+	}
+	for k, n := range unitMonths {
+		if n == 0 {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "bump_rollup_unit_month", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
+			return fmt.Errorf("store: rollup by unit and month: %w", err)
 		}
 	}
 	return nil

@@ -44,6 +44,10 @@ var queries = map[string]string{
 		ON CONFLICT (line, day, category, status, outcome) DO UPDATE SET n = rollup_day.n + excluded.n`,
 	"bump_rollup_unit": `INSERT INTO rollup_unit (day, line, category, unit_id, status, outcome, n) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (line, day, category, unit_id, status, outcome) DO UPDATE SET n = rollup_unit.n + excluded.n`,
+	"bump_rollup_month": `INSERT INTO rollup_month (month, line, category, status, outcome, n) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (line, month, category, status, outcome) DO UPDATE SET n = rollup_month.n + excluded.n`,
+	"bump_rollup_unit_month": `INSERT INTO rollup_unit_month (month, line, category, unit_id, status, outcome, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (unit_id, line, month, category, status, outcome) DO UPDATE SET n = rollup_unit_month.n + excluded.n`,
 	"stage_rows": `SELECT stage, started_at, due_at, met_at, breached, status FROM stage_times WHERE case_id = ?`,
 	"upsert_stage": `INSERT INTO stage_times (case_id, stage, line, created_at, started_at, due_at, met_at, breached, status)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, stage) DO UPDATE SET started_at = excluded.started_at,

@@ -28,7 +28,7 @@ func TestRollupsMatchARecount(t *testing.T) {
 			types := []string{"neighbor", "wage_arrears", "loan_debt", "environment", "traffic", "work_injury"}
 			var ids []int64
 			for i := range 120 {
-				at := t0.AddDate(0, 0, -rnd.IntN(40)).Add(time.Duration(rnd.IntN(86400)) * time.Second)
+				at := t0.AddDate(0, 0, -rnd.IntN(100)).Add(time.Duration(rnd.IntN(86400)) * time.Second)
 				in := casework.Intake{Channel: "110", Text: fmt.Sprintf("随机工单%d", i), Type: types[rnd.IntN(len(types))],
 					Line: []casework.Line{casework.LineIncident, casework.LineIncident, casework.LineEnterprise}[rnd.IntN(3)]}
 				if err := in.Validate(admin); err != nil {
@@ -67,7 +67,7 @@ func TestRollupsMatchARecount(t *testing.T) {
 			if applied < 300 {
 				t.Fatalf("only %d random actions applied", applied)
 			}
-			from, to := t0.AddDate(0, 0, -45), t0.AddDate(0, 0, 2)
+			from, to := t0.AddDate(0, 0, -105), t0.AddDate(0, 0, 2) // whole months and days around them
 			for _, line := range []string{"", "incident", "enterprise"} {
 				rolled, err := st.SummaryCells(ctx, line, from, to)
 				if err != nil {
@@ -81,8 +81,8 @@ func TestRollupsMatchARecount(t *testing.T) {
 					t.Fatalf("line %q: rollup and recount differ:\n%s\n%s", line, a, b)
 				}
 			}
-			// An unaligned period mixes rollup days and raw edges.
-			odd := t0.AddDate(0, 0, -20).Add(5*time.Hour + 17*time.Minute)
+			// An unaligned period mixes rollup months, rollup days and raw edges.
+			odd := t0.AddDate(0, 0, -80).Add(5*time.Hour + 17*time.Minute)
 			rolled, _ := st.SummaryCells(ctx, "", odd, t0.Add(-3*time.Hour))
 			recount, _ := st.RecountCells(ctx, "", nil, odd, t0.Add(-3*time.Hour))
 			if a, b := cellsKey(rolled), cellsKey(recount); a != b {

@@ -12,51 +12,84 @@ import (
 )
 
 // SummaryCells counts the cases of a line (all lines when empty) created
-// in [from, to) by category, status and outcome. Whole days come from the
-// rollups, so a period of years costs a few thousand rows; the parts of
-// days at either end of an unaligned period are counted from the cases.
+// in [from, to) by category, status and outcome. Whole months come from
+// the monthly rollups and the whole days around them from the daily ones,
+// so a period of years costs a few thousand rows; the parts of days at
+// either end of an unaligned period are counted from the cases.
 func (s *Store) SummaryCells(ctx context.Context, line string, from, to time.Time) ([]stats.Cell, error) {
 	return s.UnitCells(ctx, line, nil, from, to)
 }
 
 // UnitCells is SummaryCells for the cases a unit holds now (all when unit
-// is nil), from the rollup by unit.
+// is nil), from the rollups by unit.
 func (s *Store) UnitCells(ctx context.Context, line string, unit *int64, from, to time.Time) ([]stats.Cell, error) {
 	firstDay := s.dayStart(from)
 	if firstDay.Before(from) {
 		firstDay = firstDay.AddDate(0, 0, 1)
 	}
 	lastDay := s.dayStart(to) // the rollups cover [firstDay, lastDay)
+	if !firstDay.Before(lastDay) {
+		return s.rawCells(ctx, line, unit, from, to)
+	}
+	firstMonth := time.Date(firstDay.Year(), firstDay.Month(), 1, 0, 0, 0, 0, s.loc)
+	if firstMonth.Before(firstDay) {
+		firstMonth = firstMonth.AddDate(0, 1, 0)
+	}
+	lastMonth := time.Date(lastDay.Year(), lastDay.Month(), 1, 0, 0, 0, 0, s.loc)
+	type span struct {
+		monthly  bool
+		lo, hi   time.Time
+		fromRows bool // counted from the cases themselves
+	}
+	spans := []span{{lo: from, hi: firstDay, fromRows: true}}
+	if firstMonth.Before(lastMonth) {
+		spans = append(spans, span{lo: firstDay, hi: firstMonth}, span{monthly: true, lo: firstMonth, hi: lastMonth},
+			span{lo: lastMonth, hi: lastDay})
+	} else {
+		spans = append(spans, span{lo: firstDay, hi: lastDay})
+	}
+	spans = append(spans, span{lo: lastDay, hi: to, fromRows: true})
 	var cells []stats.Cell
-	if firstDay.Before(lastDay) {
-		q := `SELECT category, status, outcome, SUM(n) FROM rollup_day WHERE day >= ? AND day < ?`
-		args := []any{s.dayOf(firstDay), s.dayOf(lastDay)}
-		if unit != nil {
-			q = `SELECT category, status, outcome, SUM(n) FROM rollup_unit WHERE day >= ? AND day < ? AND unit_id = ?`
-			args = append(args, *unit)
+	for _, sp := range spans {
+		if !sp.lo.Before(sp.hi) {
+			continue
 		}
-		if line != "" {
-			q += ` AND line = ?`
-			args = append(args, line)
+		var got []stats.Cell
+		var err error
+		if sp.fromRows {
+			got, err = s.rawCells(ctx, line, unit, sp.lo, sp.hi)
+		} else {
+			got, err = s.rollupCells(ctx, line, unit, sp.monthly, sp.lo, sp.hi)
 		}
-		got, err := s.cells(ctx, q+` GROUP BY category, status, outcome`, args...)
 		if err != nil {
 			return nil, err
 		}
 		cells = append(cells, got...)
-		for _, edge := range [][2]time.Time{{from, firstDay}, {lastDay, to}} {
-			if !edge[0].Before(edge[1]) {
-				continue
-			}
-			got, err := s.rawCells(ctx, line, unit, edge[0], edge[1])
-			if err != nil {
-				return nil, err
-			}
-			cells = append(cells, got...)
-		}
-		return cells, nil
 	}
-	return s.rawCells(ctx, line, unit, from, to)
+	return cells, nil
+}
+
+// rollupCells sums a rollup over whole days or whole months [lo, hi).
+func (s *Store) rollupCells(ctx context.Context, line string, unit *int64, monthly bool, lo, hi time.Time) ([]stats.Cell, error) {
+	table, col, a, b := "rollup_day", "day", s.dayOf(lo), s.dayOf(hi)
+	if monthly {
+		table, col, a, b = "rollup_month", "month", a/100, b/100
+	}
+	var conds []string
+	var args []any
+	if unit != nil {
+		table = strings.Replace(table, "rollup_", "rollup_unit_", 1)
+		if !monthly {
+			table = "rollup_unit"
+		}
+		conds, args = append(conds, "unit_id = ?"), append(args, *unit)
+	}
+	if line != "" {
+		conds, args = append(conds, "line = ?"), append(args, line)
+	}
+	conds, args = append(conds, col+" >= ?", col+" < ?"), append(args, a, b)
+	return s.cells(ctx, `SELECT category, status, outcome, SUM(n) FROM `+table+` WHERE `+strings.Join(conds, " AND ")+
+		` GROUP BY category, status, outcome`, args...)
 }
 
 // rawCells counts from the cases table itself.
