@@ -48,7 +48,13 @@ func (s *Store) UnitCells(ctx context.Context, line string, unit *int64, from, t
 	} else {
 		spans = append(spans, span{lo: firstDay, hi: lastDay})
 	}
-	spans = append(spans, span{lo: lastDay, hi: to, fromRows: true})
+	if end := lastDay.AddDate(0, 0, 1); !to.Before(time.Now()) && !to.After(end) {
+		// A period running to now holds every case of today so far: the
+		// day's rollup, not a count of today's cases.
+		spans = append(spans, span{lo: lastDay, hi: end})
+	} else {
+		spans = append(spans, span{lo: lastDay, hi: to, fromRows: true})
+	}
 	var cells []stats.Cell
 	for _, sp := range spans {
 		if !sp.lo.Before(sp.hi) {
