@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -48,7 +50,12 @@ func (s *Store) UnitCells(ctx context.Context, line string, unit *int64, from, t
 	} else {
 		spans = append(spans, span{lo: firstDay, hi: lastDay})
 	}
-	if end := lastDay.AddDate(0, 0, 1); !to.Before(time.Now()) && !to.After(end) {
+	end := lastDay.AddDate(0, 0, 1)
+	restOfDay, err := s.anyCreated(ctx, to, end)
+	if err != nil {
+		return nil, err
+	}
+	if lastDay.Before(to) && !restOfDay {
 		// A period running to now holds every case of today so far: the
 		// day's rollup, not a count of today's cases.
 		spans = append(spans, span{lo: lastDay, hi: end})
@@ -73,6 +80,23 @@ func (s *Store) UnitCells(ctx context.Context, line string, unit *int64, from, t
 		cells = append(cells, got...)
 	}
 	return cells, nil
+}
+
+// anyCreated answers whether a case was created in [from, to).
+func (s *Store) anyCreated(ctx context.Context, from, to time.Time) (bool, error) {
+	if !from.Before(to) {
+		return false, nil
+	}
+	var one int
+	err := s.rdb.QueryRowContext(ctx, s.rebind(`SELECT 1 FROM cases WHERE created_at >= ? AND created_at < ? LIMIT 1`),
+		micros(from), micros(to)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: count cases: %w", err)
+	}
+	return true, nil
 }
 
 // rollupCells sums a rollup over whole days or whole months [lo, hi).
