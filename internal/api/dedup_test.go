@@ -20,48 +20,49 @@ func report(text, phone, address string, lat, lon float64) map[string]any {
 // repeats, gets riskier, and each merge is on both timelines.
 func TestOneIncidentManyCallers(t *testing.T) {
 	t.Parallel()
-	z := newZoneWith(t, true)
-	first := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发",
-		"13800000101", "科技路88号", 28.8890, 120.0610)).expect(t, 201)
-	z.now = t0.Add(12 * time.Minute)
-	second := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路那家五金厂门口围了好多人，车都开不出去",
-		"13800000102", "科技路88号", 28.8893, 120.0614)).expect(t, 201)
-	if second.str("status") != "merged" || int64(second.body["duplicate_of"].(float64)) != first.id() {
-		t.Fatalf("second caller not merged: %s", second.raw)
-	}
-	z.now = t0.Add(20 * time.Minute)
-	third := z.call("POST", "/api/v1/cases", "dispatcher", report("某五金制品有限公司的工人还在厂门口堵着讨薪，老板一直没出面",
-		"13800000103", "科技路88号", 28.8891, 120.0612)).expect(t, 201)
-	if third.str("status") != "merged" {
-		t.Fatalf("third caller not merged: %s", third.raw)
-	}
-	m := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", first.id()), "dispatcher", nil).expect(t, 200)
-	if m.body["repeats"].(float64) != 2 || m.str("risk") != "high" || len(m.body["callers"].([]any)) != 2 {
-		t.Fatalf("master %s", m.raw)
-	}
-	added := 0
-	for _, e := range events(m) {
-		if e["action"] == "duplicate_added" {
-			added++
+	onBackends(t, true, func(t *testing.T, z *zone) {
+		first := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发",
+			"13800000101", "科技路88号", 28.8890, 120.0610)).expect(t, 201)
+		z.now = t0.Add(12 * time.Minute)
+		second := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路那家五金厂门口围了好多人，车都开不出去",
+			"13800000102", "科技路88号", 28.8893, 120.0614)).expect(t, 201)
+		if second.str("status") != "merged" || int64(second.body["duplicate_of"].(float64)) != first.id() {
+			t.Fatalf("second caller not merged: %s", second.raw)
 		}
-	}
-	dup := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", second.id()), "dispatcher", nil).expect(t, 200)
-	evs := events(dup)
-	if added != 2 || evs[len(evs)-1]["action"] != "merge" || evs[len(evs)-1]["actor"] != "system" {
-		t.Fatalf("timelines: %d duplicate_added, last event of the duplicate %v", added, evs[len(evs)-1])
-	}
+		z.now = t0.Add(20 * time.Minute)
+		third := z.call("POST", "/api/v1/cases", "dispatcher", report("某五金制品有限公司的工人还在厂门口堵着讨薪，老板一直没出面",
+			"13800000103", "科技路88号", 28.8891, 120.0612)).expect(t, 201)
+		if third.str("status") != "merged" {
+			t.Fatalf("third caller not merged: %s", third.raw)
+		}
+		m := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", first.id()), "dispatcher", nil).expect(t, 200)
+		if m.body["repeats"].(float64) != 2 || m.str("risk") != "high" || len(m.body["callers"].([]any)) != 2 {
+			t.Fatalf("master %s", m.raw)
+		}
+		added := 0
+		for _, e := range events(m) {
+			if e["action"] == "duplicate_added" {
+				added++
+			}
+		}
+		dup := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", second.id()), "dispatcher", nil).expect(t, 200)
+		evs := events(dup)
+		if added != 2 || evs[len(evs)-1]["action"] != "merge" || evs[len(evs)-1]["actor"] != "system" {
+			t.Fatalf("timelines: %d duplicate_added, last event of the duplicate %v", added, evs[len(evs)-1])
+		}
 
-	// A wrong merge is undone: the duplicate gets its status back.
-	z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge"}).expect(t, 400, "reason_required")
-	u := z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge", "reason": "是另一家厂的事"}).expect(t, 200)
-	if u.str("status") != "received" || u.body["duplicate_of"] != nil {
-		t.Fatalf("unmerged %s", u.raw)
-	}
-	m = z.call("GET", fmt.Sprintf("/api/v1/cases/%d", first.id()), "dispatcher", nil).expect(t, 200)
-	if m.body["repeats"].(float64) != 1 {
-		t.Fatalf("master after unmerge %s", m.raw)
-	}
-	z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge", "reason": "again"}).expect(t, 409)
+		// A wrong merge is undone: the duplicate gets its status back.
+		z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge"}).expect(t, 400, "reason_required")
+		u := z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge", "reason": "是另一家厂的事"}).expect(t, 200)
+		if u.str("status") != "received" || u.body["duplicate_of"] != nil {
+			t.Fatalf("unmerged %s", u.raw)
+		}
+		m = z.call("GET", fmt.Sprintf("/api/v1/cases/%d", first.id()), "dispatcher", nil).expect(t, 200)
+		if m.body["repeats"].(float64) != 1 {
+			t.Fatalf("master after unmerge %s", m.raw)
+		}
+		z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge", "reason": "again"}).expect(t, 409)
+	})
 }
 
 func TestDifferentIncidentsAreNotMerged(t *testing.T) {
@@ -133,26 +134,27 @@ func TestSourceNumberNeverMakesTwoCases(t *testing.T) {
 // weeks after its case was closed is linked as a repeat dispute.
 func TestRepeatDisputeRaisesRisk(t *testing.T) {
 	t.Parallel()
-	z := newZoneWith(t, true)
-	old := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司拖欠三名工人工资",
-		"13800000101", "科技路88号", 0, 0)).expect(t, 201)
-	z.resolveCase(old.id(), "onsite_resolved")
-	z.act(old.id(), "dispatcher", map[string]any{"action": "close", "satisfaction": 4}).expect(t, 200)
-	z.now = t0.Add(21 * 24 * time.Hour)
-	again := z.call("POST", "/api/v1/cases", "dispatcher", report("某五金制品有限公司的工人又来反映，说上次答应的工资到现在还没发",
-		"13800000105", "科技路88号", 0, 0)).expect(t, 201)
-	if again.body["repeat_of"] == nil || int64(again.body["repeat_of"].(float64)) != old.id() {
-		t.Fatalf("not linked as a repeat dispute: %s", again.raw)
-	}
-	full := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", again.id()), "dispatcher", nil).expect(t, 200)
-	evs := events(full)
-	last := evs[len(evs)-1]
-	if last["action"] != "repeat_linked" || !strings.Contains(fmt.Sprint(last["details"]), old.str("number")) {
-		t.Fatalf("history not shown: %v", last)
-	}
-	if full.str("risk") == "low" {
-		t.Fatalf("risk not raised: %s", full.str("risk"))
-	}
+	onBackends(t, true, func(t *testing.T, z *zone) {
+		old := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司拖欠三名工人工资",
+			"13800000101", "科技路88号", 0, 0)).expect(t, 201)
+		z.resolveCase(old.id(), "onsite_resolved")
+		z.act(old.id(), "dispatcher", map[string]any{"action": "close", "satisfaction": 4}).expect(t, 200)
+		z.now = t0.Add(21 * 24 * time.Hour)
+		again := z.call("POST", "/api/v1/cases", "dispatcher", report("某五金制品有限公司的工人又来反映，说上次答应的工资到现在还没发",
+			"13800000105", "科技路88号", 0, 0)).expect(t, 201)
+		if again.body["repeat_of"] == nil || int64(again.body["repeat_of"].(float64)) != old.id() {
+			t.Fatalf("not linked as a repeat dispute: %s", again.raw)
+		}
+		full := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", again.id()), "dispatcher", nil).expect(t, 200)
+		evs := events(full)
+		last := evs[len(evs)-1]
+		if last["action"] != "repeat_linked" || !strings.Contains(fmt.Sprint(last["details"]), old.str("number")) {
+			t.Fatalf("history not shown: %v", last)
+		}
+		if full.str("risk") == "low" {
+			t.Fatalf("risk not raised: %s", full.str("risk"))
+		}
+	})
 }
 
 func TestTriageEndpoint(t *testing.T) {
@@ -188,21 +190,22 @@ func TestTriageEndpoint(t *testing.T) {
 // moment do not both become cases: the write of the second sees the first.
 func TestSimultaneousCallsMeet(t *testing.T) {
 	t.Parallel()
-	z := newZoneWith(t, true)
-	for round := range 5 {
-		text := fmt.Sprintf("科技路%d号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发", 100+round)
-		results := make(chan reply, 2)
-		for i := range 2 {
-			go func() {
-				results <- z.call("POST", "/api/v1/cases", "dispatcher", report(text, fmt.Sprintf("1380000%04d", 200+10*round+i),
-					fmt.Sprintf("科技路%d号", 100+round), 28.8890+0.01*float64(round), 120.0610))
-			}()
+	onBackends(t, true, func(t *testing.T, z *zone) {
+		for round := range 5 {
+			text := fmt.Sprintf("科技路%d号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发", 100+round)
+			results := make(chan reply, 2)
+			for i := range 2 {
+				go func() {
+					results <- z.call("POST", "/api/v1/cases", "dispatcher", report(text, fmt.Sprintf("1380000%04d", 200+10*round+i),
+						fmt.Sprintf("科技路%d号", 100+round), 28.8890+0.01*float64(round), 120.0610))
+				}()
+			}
+			a, b := <-results, <-results
+			a.expect(t, 201)
+			b.expect(t, 201)
+			if (a.str("status") == "merged") == (b.str("status") == "merged") {
+				t.Fatalf("round %d: statuses %s and %s, want exactly one merged", round, a.str("status"), b.str("status"))
+			}
 		}
-		a, b := <-results, <-results
-		a.expect(t, 201)
-		b.expect(t, 201)
-		if (a.str("status") == "merged") == (b.str("status") == "merged") {
-			t.Fatalf("round %d: statuses %s and %s, want exactly one merged", round, a.str("status"), b.str("status"))
-		}
-	}
+	})
 }

@@ -44,7 +44,22 @@ func newZone(t testing.TB) *zone {
 
 func newZoneWith(t testing.TB, checkDuplicates bool) *zone {
 	t.Helper()
-	st := storetest.SQLite(t)
+	return newZoneOn(t, storetest.SQLite(t), checkDuplicates)
+}
+
+// onBackends runs a test on a zone of each backend (PostgreSQL when it is
+// reachable), for behaviour whose queries differ between them.
+func onBackends(t *testing.T, checkDuplicates bool, test func(t *testing.T, z *zone)) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, newZoneOn(t, b.Open(t), checkDuplicates))
+		})
+	}
+}
+
+func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool) *zone {
+	t.Helper()
 	z := &zone{t: t, st: st, units: map[string]int64{}, tokens: map[string]string{}, now: t0}
 	ctx := context.Background()
 	mk := func(key, name string, kind routing.Kind, parent string) {

@@ -41,30 +41,18 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 		return nil, nil
 	}
 	weak := map[int64]bool{}
-	type hit struct{ id, at int64 }
-	byKey := map[int64][]hit{}
+	var keys, sinces []int64
 	for _, l := range lookups {
 		k := keyHash(l.Key)
 		if _, twice := weak[k]; twice {
 			continue
 		}
 		weak[k] = l.Weak
-		rows, err := s.rows(ctx, "dedup_lookup", k, micros(l.Since))
-		if err != nil {
-			return nil, fmt.Errorf("store: duplicate lookup: %w", err)
-		}
-		for rows.Next() {
-			var h hit
-			if err := rows.Scan(&h.id, &h.at); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			byKey[k] = append(byKey[k], h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		keys, sinces = append(keys, k), append(sinces, micros(l.Since))
+	}
+	byKey, err := s.lookupKeys(ctx, keys, sinces)
+	if err != nil {
+		return nil, fmt.Errorf("store: duplicate lookup: %w", err)
 	}
 	seen := map[int64]int64{} // case id → latest time it was indexed
 	hits := map[int64]int{}   // case id → keys it shares with the report
@@ -96,6 +84,56 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 		ids = ids[:maxCandidates]
 	}
 	return s.loadSummaries(ctx, nil, ids)
+}
+
+// hit is one case indexed under a key, and when.
+type hit struct{ id, at int64 }
+
+// pgLookup reads every key's newest rows in one round trip to PostgreSQL.
+var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[], $2::bigint[]) AS u(k, since)
+	CROSS JOIN LATERAL (SELECT case_id, at FROM dedup_keys WHERE k = u.k AND at >= u.since ORDER BY at DESC LIMIT %d) d`, perKey+1)
+
+// lookupKeys reads each key's perKey+1 newest rows since its time: one
+// prepared statement per key on SQLite (in process, a statement is cheap),
+// one query for all keys on PostgreSQL (where each is a round trip).
+func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64][]hit, error) {
+	byKey := map[int64][]hit{}
+	scan := func(rows *sql.Rows, k *int64) error {
+		defer rows.Close()
+		for rows.Next() {
+			var h hit
+			var key int64
+			dst := []any{&h.id, &h.at}
+			if k == nil {
+				dst = append([]any{&key}, dst...)
+			}
+			if err := rows.Scan(dst...); err != nil {
+				return err
+			}
+			if k != nil {
+				key = *k
+			}
+			byKey[key] = append(byKey[key], h)
+		}
+		return rows.Err()
+	}
+	if s.dialect == Postgres {
+		rows, err := s.rdb.QueryContext(ctx, pgLookup, keys, sinces)
+		if err != nil {
+			return nil, err
+		}
+		return byKey, scan(rows, nil)
+	}
+	for i, k := range keys {
+		rows, err := s.rows(ctx, "dedup_lookup", k, sinces[i])
+		if err != nil {
+			return nil, err
+		}
+		if err := scan(rows, &k); err != nil {
+			return nil, err
+		}
+	}
+	return byKey, nil
 }
 
 // summaryColumns are what the duplicate check reads of a candidate: far
