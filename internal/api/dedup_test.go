@@ -209,3 +209,28 @@ func TestSimultaneousCallsMeet(t *testing.T) {
 		}
 	})
 }
+
+// TestMergedCallerRingsAgain: a caller whose report was merged rings again,
+// from elsewhere, in other words, more than the window after the first
+// report but within it of the last: the master's callers and the time of
+// its last report tie the new call to it, though its own reporter and
+// creation time do not.
+func TestMergedCallerRingsAgain(t *testing.T) {
+	t.Parallel()
+	onBackends(t, true, func(t *testing.T, z *zone) {
+		first := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发",
+			"13800000301", "科技路88号", 28.8890, 120.0610)).expect(t, 201)
+		z.now = t0.Add(50 * time.Minute)
+		second := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路那家五金厂门口围了好多人，工人讨薪",
+			"13800000302", "科技路88号", 28.8893, 120.0614)).expect(t, 201)
+		if second.str("status") != "merged" {
+			t.Fatalf("second caller not merged: %s", second.raw)
+		}
+		z.now = t0.Add(150 * time.Minute) // the window is two hours
+		third := z.call("POST", "/api/v1/cases", "dispatcher", report("我刚才打过电话的，厂里工资的事还没人来",
+			"13800000302", "", 0, 0)).expect(t, 201)
+		if third.str("status") != "merged" || int64(third.body["duplicate_of"].(float64)) != first.id() {
+			t.Fatalf("the merged caller's new call is not merged into the master %d: %s", first.id(), third.raw)
+		}
+	})
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -137,9 +136,20 @@ func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64
 }
 
 // summaryColumns are what the duplicate check reads of a candidate: far
-// less than the whole case.
+// less than the whole case. Of the extra JSON (which holds, among other
+// things, the candidates' long reasons) only the callers of merged
+// duplicates and the time of the last report are taken, by the database.
 const summaryColumns = `id, number, line, channel, status, category, type, text, reporter_phone, address, lat, lon,
-	occurred_at, created_at, updated_at, version, extra`
+	occurred_at, created_at, updated_at, version, ` + extraCallers + `, ` + extraLastReport
+
+// The JSON fields the summaries read, as SQLite spells them; rebind turns
+// them into PostgreSQL's.
+const (
+	extraCallers    = `COALESCE(json_extract(extra, '$.callers'), '')`
+	extraLastReport = `COALESCE(json_extract(extra, '$.last_report_at'), '')`
+	pgCallers       = `COALESCE(extra::jsonb ->> 'callers', '')`
+	pgLastReport    = `COALESCE(extra::jsonb ->> 'last_report_at', '')`
+)
 
 // loadSummaries reads candidates for the duplicate check. The extra JSON is
 // decoded only for what the check uses (the callers of merged duplicates),
@@ -156,11 +166,11 @@ func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]c
 	var out []casework.Case
 	for rows.Next() {
 		var c casework.Case
-		var line, status, extraJSON string
+		var line, status, callers, lastReport string
 		var lat, lon sql.NullFloat64
 		var occurred, created, updated int64
 		if err := rows.Scan(&c.ID, &c.Number, &line, &c.Channel, &status, &c.Category, &c.Type, &c.Text, &c.Reporter.Phone,
-			&c.Address, &lat, &lon, &occurred, &created, &updated, &c.Version, &extraJSON); err != nil {
+			&c.Address, &lat, &lon, &occurred, &created, &updated, &c.Version, &callers, &lastReport); err != nil {
 			return nil, err
 		}
 		c.Line, c.Status = casework.Line(line), casework.Status(status)
@@ -168,14 +178,18 @@ func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]c
 			c.Location = &casework.Location{Lat: lat.Float64, Lon: lon.Float64}
 		}
 		c.OccurredAt, c.CreatedAt, c.UpdatedAt = s.fromMicros(occurred), s.fromMicros(created), s.fromMicros(updated)
-		if strings.Contains(extraJSON, `"callers"`) || strings.Contains(extraJSON, `"last_report_at"`) {
-			var x struct {
-				Callers      []string   `json:"callers"`
-				LastReportAt *time.Time `json:"last_report_at"`
+		if callers != "" {
+			if err := json.Unmarshal([]byte(callers), &c.Callers); err != nil {
+				return nil, fmt.Errorf("store: callers of case %d: %w", c.ID, err)
 			}
-			if err := json.Unmarshal([]byte(extraJSON), &x); err == nil {
-				c.Callers, c.LastReportAt = x.Callers, x.LastReportAt
+		}
+		if lastReport != "" {
+			t, err := time.Parse(time.RFC3339Nano, lastReport)
+			if err != nil {
+				return nil, fmt.Errorf("store: last report of case %d: %w", c.ID, err)
 			}
+			t = t.In(s.loc)
+			c.LastReportAt = &t
 		}
 		out = append(out, c)
 	}

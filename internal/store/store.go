@@ -169,12 +169,14 @@ func (s *Store) Collectors() []prometheus.Collector {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.PingContext(ctx) }
 
-// rebind renumbers ? placeholders as $1, $2… for PostgreSQL. Queries hold
-// no literal question marks.
+// rebind renumbers ? placeholders as $1, $2… for PostgreSQL, and spells
+// the JSON fields the duplicate check reads its way. Queries hold no
+// literal question marks.
 func (s *Store) rebind(q string) string {
 	if s.dialect != Postgres {
 		return q
 	}
+	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport).Replace(q)
 	var b strings.Builder
 	n := 0
 	for _, r := range q {
