@@ -567,6 +567,19 @@ func caseExtra(c casework.Case) (string, error) {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
+// scanCases reads every row into out and closes rows.
+func (s *Store) scanCases(rows *sql.Rows, out []casework.Case) ([]casework.Case, error) {
+	defer rows.Close()
+	for rows.Next() {
+		c, err := s.scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 func (s *Store) scanCase(r rowScanner) (casework.Case, error) {
 	var c casework.Case
 	var line, status, extraJSON string

@@ -120,16 +120,8 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	if err != nil {
 		return CasePage{}, fmt.Errorf("store: list cases: %w", err)
 	}
-	defer rows.Close()
-	page := CasePage{Items: make([]casework.Case, 0, limit)}
-	for rows.Next() {
-		c, err := s.scanCase(rows)
-		if err != nil {
-			return CasePage{}, fmt.Errorf("store: scan case: %w", err)
-		}
-		page.Items = append(page.Items, c)
-	}
-	if err := rows.Err(); err != nil {
+	page := CasePage{}
+	if page.Items, err = s.scanCases(rows, make([]casework.Case, 0, limit)); err != nil {
 		return CasePage{}, fmt.Errorf("store: list cases: %w", err)
 	}
 	if len(page.Items) > limit {

@@ -97,38 +97,37 @@ var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[]
 // one query for all keys on PostgreSQL (where each is a round trip).
 func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64][]hit, error) {
 	byKey := map[int64][]hit{}
-	scan := func(rows *sql.Rows, k *int64) error {
-		defer rows.Close()
-		for rows.Next() {
-			var h hit
-			var key int64
-			dst := []any{&h.id, &h.at}
-			if k == nil {
-				dst = append([]any{&key}, dst...)
-			}
-			if err := rows.Scan(dst...); err != nil {
-				return err
-			}
-			if k != nil {
-				key = *k
-			}
-			byKey[key] = append(byKey[key], h)
-		}
-		return rows.Err()
-	}
 	if s.dialect == Postgres {
 		rows, err := s.rdb.QueryContext(ctx, pgLookup, keys, sinces)
 		if err != nil {
 			return nil, err
 		}
-		return byKey, scan(rows, nil)
+		defer rows.Close()
+		for rows.Next() {
+			var k int64
+			var h hit
+			if err := rows.Scan(&k, &h.id, &h.at); err != nil {
+				return nil, err
+			}
+			byKey[k] = append(byKey[k], h)
+		}
+		return byKey, rows.Err()
 	}
 	for i, k := range keys {
 		rows, err := s.rows(ctx, "dedup_lookup", k, sinces[i])
 		if err != nil {
 			return nil, err
 		}
-		if err := scan(rows, &k); err != nil {
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.id, &h.at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byKey[k] = append(byKey[k], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -234,16 +233,7 @@ func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casew
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []casework.Case
-	for rows.Next() {
-		c, err := s.scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.scanCases(rows, nil)
 }
 
 // duplicateDraft is the duplicate check as decided before the write.

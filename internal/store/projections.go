@@ -132,44 +132,41 @@ func (s *Store) flushCounts(ctx context.Context, tx *sql.Tx, d *deltas) error {
 			return fmt.Errorf("store: status counts: %w", err)
 		}
 	}
-	months, unitMonths := map[rollupKey]int{}, map[rollupKey]int{}
-	for k, n := range d.day {
-		if n == 0 {
-			continue
-		}
-		if _, err := s.txExec(ctx, tx, "bump_rollup_day", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
-			return fmt.Errorf("store: rollup: %w", err)
-		}
-		k.day /= 100
-		months[k] += n
-	}
-	for k, n := range d.unit {
-		if n == 0 {
-			continue
-		}
-		if _, err := s.txExec(ctx, tx, "bump_rollup_unit", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
-			return fmt.Errorf("store: rollup by unit: %w", err)
-		}
-		k.day /= 100
-		unitMonths[k] += n
-	}
-	for k, n := range months {
-		if n == 0 {
-			continue
-		}
-		if _, err := s.txExec(ctx, tx, "bump_rollup_month", k.day, k.line, k.category, k.status, k.outcome, n); err != nil {
-			return fmt.Errorf("store: rollup by month: %w", err)
-		}
-	}
-	for k, n := range unitMonths {
-		if n == 0 {
-			continue
-		}
-		if _, err := s.txExec(ctx, tx, "bump_rollup_unit_month", k.day, k.line, k.category, k.unit, k.status, k.outcome, n); err != nil {
-			return fmt.Errorf("store: rollup by unit and month: %w", err)
+	for _, r := range []struct {
+		query  string
+		byUnit bool
+		counts map[rollupKey]int
+	}{
+		{"bump_rollup_day", false, d.day},
+		{"bump_rollup_unit", true, d.unit},
+		{"bump_rollup_month", false, byMonth(d.day)},
+		{"bump_rollup_unit_month", true, byMonth(d.unit)},
+	} {
+		for k, n := range r.counts {
+			if n == 0 {
+				continue
+			}
+			args := []any{k.day, k.line, k.category}
+			if r.byUnit {
+				args = append(args, k.unit)
+			}
+			if _, err := s.txExec(ctx, tx, r.query, append(args, k.status, k.outcome, n)...); err != nil {
+				return fmt.Errorf("store: %s: %w", r.query, err)
+			}
 		}
 	}
 	return nil
+}
+
+// byMonth adds up daily counts by month: the key's day YYYYMMDD becomes
+// YYYYMM.
+func byMonth(days map[rollupKey]int) map[rollupKey]int {
+	months := make(map[rollupKey]int, len(days))
+	for k, n := range days {
+		k.day /= 100
+		months[k] += n
+	}
+	return months
 }
 
 // stageRow is the record of one SLA stage that has stopped, breached or

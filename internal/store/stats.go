@@ -50,17 +50,19 @@ func (s *Store) UnitCells(ctx context.Context, line string, unit *int64, from, t
 	} else {
 		spans = append(spans, span{lo: firstDay, hi: lastDay})
 	}
-	end := lastDay.AddDate(0, 0, 1)
-	restOfDay, err := s.anyCreated(ctx, to, end)
-	if err != nil {
-		return nil, err
-	}
-	if lastDay.Before(to) && !restOfDay {
+	if lastDay.Before(to) {
 		// A period running to now holds every case of today so far: the
 		// day's rollup, not a count of today's cases.
-		spans = append(spans, span{lo: lastDay, hi: end})
-	} else {
-		spans = append(spans, span{lo: lastDay, hi: to, fromRows: true})
+		end := lastDay.AddDate(0, 0, 1)
+		restOfDay, err := s.anyCreated(ctx, to, end)
+		if err != nil {
+			return nil, err
+		}
+		if restOfDay {
+			spans = append(spans, span{lo: lastDay, hi: to, fromRows: true})
+		} else {
+			spans = append(spans, span{lo: lastDay, hi: end})
+		}
 	}
 	var cells []stats.Cell
 	for _, sp := range spans {
@@ -102,16 +104,17 @@ func (s *Store) anyCreated(ctx context.Context, from, to time.Time) (bool, error
 // rollupCells sums a rollup over whole days or whole months [lo, hi).
 func (s *Store) rollupCells(ctx context.Context, line string, unit *int64, monthly bool, lo, hi time.Time) ([]stats.Cell, error) {
 	table, col, a, b := "rollup_day", "day", s.dayOf(lo), s.dayOf(hi)
-	if monthly {
+	switch {
+	case monthly && unit != nil:
+		table, col, a, b = "rollup_unit_month", "month", a/100, b/100
+	case monthly:
 		table, col, a, b = "rollup_month", "month", a/100, b/100
+	case unit != nil:
+		table = "rollup_unit"
 	}
 	var conds []string
 	var args []any
 	if unit != nil {
-		table = strings.Replace(table, "rollup_", "rollup_unit_", 1)
-		if !monthly {
-			table = "rollup_unit"
-		}
 		conds, args = append(conds, "unit_id = ?"), append(args, *unit)
 	}
 	if line != "" {
@@ -385,16 +388,7 @@ func (s *Store) Notable(ctx context.Context, from, to time.Time) ([]casework.Cas
 	if err != nil {
 		return nil, fmt.Errorf("store: notable cases: %w", err)
 	}
-	defer rows.Close()
-	var out []casework.Case
-	for rows.Next() {
-		c, err := s.scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.scanCases(rows, nil)
 }
 
 // Corrections answers the cases dispatchers reclassified, with the
