@@ -61,8 +61,14 @@ func Marks(evs []Event) []sla.Mark {
 		case ActionResume:
 			m.Kind = sla.MarkResume
 		case ActionExtend, ActionApproveExt, ActionRefuseExt:
-			m.Kind = map[Action]sla.MarkKind{ActionExtend: sla.MarkExtendRequested,
-				ActionApproveExt: sla.MarkExtendApproved, ActionRefuseExt: sla.MarkExtendRefused}[ev.Action]
+			switch ev.Action {
+			case ActionExtend:
+				m.Kind = sla.MarkExtendRequested
+			case ActionApproveExt:
+				m.Kind = sla.MarkExtendApproved
+			case ActionRefuseExt:
+				m.Kind = sla.MarkExtendRefused
+			}
 			m.Stage, _ = ev.Details["stage"].(string)
 			if u, ok := ev.Details["until"].(string); ok {
 				m.Until, _ = time.Parse(time.RFC3339, u)

@@ -97,7 +97,13 @@ func (d *Directory) UnitsAt(loc casework.Location) []Unit {
 // UnitAt answers the most specific unit whose area contains the location,
 // of the given kind when kind is not empty.
 func (d *Directory) UnitAt(loc casework.Location, kind Kind) (Unit, bool) {
-	for _, u := range d.UnitsAt(loc) {
+	return firstOfKind(d.UnitsAt(loc), kind)
+}
+
+// firstOfKind answers the first of units (as UnitsAt orders them) of the
+// given kind when kind is not empty.
+func firstOfKind(units []Unit, kind Kind) (Unit, bool) {
+	for _, u := range units {
 		if kind == "" || u.Kind == kind {
 			return u, true
 		}

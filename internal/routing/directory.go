@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -14,6 +15,7 @@ type Directory struct {
 	roots    []int64
 	areas    []*area
 	byName   map[string][]int64
+	sorted   []Unit // every unit, by id
 }
 
 // NewDirectory indexes a list of units.
@@ -31,6 +33,11 @@ func NewDirectory(units []Unit) *Directory {
 			d.children[*u.ParentID] = append(d.children[*u.ParentID], u.ID)
 		}
 	}
+	d.sorted = make([]Unit, 0, len(d.units))
+	for _, u := range d.units {
+		d.sorted = append(d.sorted, u)
+	}
+	sort.Slice(d.sorted, func(i, j int) bool { return d.sorted[i].ID < d.sorted[j].ID })
 	return d
 }
 
@@ -109,18 +116,13 @@ func (d *Directory) UnitByName(name string) (Unit, bool) {
 
 // Units answers every unit, by id.
 func (d *Directory) Units() []Unit {
-	out := make([]Unit, 0, len(d.units))
-	for _, u := range d.units {
-		out = append(out, u)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return slices.Clone(d.sorted)
 }
 
 // OfKind answers the units of a kind, by id.
 func (d *Directory) OfKind(k Kind) []Unit {
 	var out []Unit
-	for _, u := range d.Units() {
+	for _, u := range d.sorted {
 		if u.Kind == k {
 			out = append(out, u)
 		}
@@ -154,21 +156,4 @@ func (d *Directory) IsAncestor(a, b int64) bool {
 		}
 	}
 	return false
-}
-
-// Center answers the command center a unit reports to: its nearest
-// ancestor of kind center, else the zone's first center.
-func (d *Directory) Center(from *int64) (Unit, bool) {
-	if from != nil {
-		for _, u := range d.lineage(*from) {
-			if u.Kind == KindCenter {
-				return u, true
-			}
-		}
-	}
-	cs := d.OfKind(KindCenter)
-	if len(cs) == 0 {
-		return Unit{}, false
-	}
-	return cs[0], true
 }

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // enterpriseSuffixes are dropped to get the short name callers use
@@ -61,15 +62,24 @@ func (ix *EnterpriseIndex) Find(text string) *Enterprise {
 	if ix == nil || len(ix.byHead) == 0 {
 		return nil
 	}
-	rs := []rune(text)
+	if !utf8.ValidString(text) {
+		text = string([]rune(text)) // each invalid byte read as U+FFFD
+	}
 	best, bestLen := int64(0), 0
-	for i := 0; i+1 < len(rs); i++ {
-		for _, k := range ix.byHead[string(rs[i:i+2])] {
+	// i walks the rune boundaries that have at least two runes from there.
+	for i := 0; i < len(text); {
+		_, w1 := utf8.DecodeRuneInString(text[i:])
+		if i+w1 >= len(text) {
+			break
+		}
+		_, w2 := utf8.DecodeRuneInString(text[i+w1:])
+		for _, k := range ix.byHead[text[i:i+w1+w2]] {
 			n := len(k.name)
-			if n > bestLen && strings.HasPrefix(string(rs[i:]), k.name) {
+			if n > bestLen && strings.HasPrefix(text[i:], k.name) {
 				best, bestLen = k.id, n
 			}
 		}
+		i += w1
 	}
 	if bestLen == 0 {
 		return nil

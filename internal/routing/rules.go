@@ -125,7 +125,7 @@ func (rs RuleSet) Validate(dir *Directory, types casework.TypeChecker) error {
 			}
 		}
 		for _, v := range m.Category {
-			if v != "civil" && v != "labor" && v != "contract" && v != "other" {
+			if !casework.ValidCategory(v) {
 				return bad("未知的纠纷类别 %q", v)
 			}
 		}
@@ -207,18 +207,24 @@ type Facts struct {
 // location lies in are told in every case (the two-way flow between the
 // center and the enterprise grids).
 func (rs RuleSet) Evaluate(dir *Directory, f Facts) casework.Routing {
+	// The units whose area holds the location, computed once: the
+	// directory is an immutable snapshot.
+	var at []Unit
+	if f.Location != nil {
+		at = dir.UnitsAt(*f.Location)
+	}
 	var out casework.Routing
 	for _, r := range rs.Rules {
-		if !r.matches(dir, f) {
+		if !r.matches(dir, f, at) {
 			continue
 		}
-		lead, ok := resolve(dir, r.Lead, f)
+		lead, ok := resolve(dir, r.Lead, f, at)
 		if !ok {
 			continue
 		}
 		out = casework.Routing{UnitID: &lead, Rule: r.Name, Dispatch: r.Dispatch, CoUnitIDs: []int64{}}
 		for _, sel := range r.Co {
-			if id, ok := resolve(dir, sel, f); ok && id != lead && !slices.Contains(out.CoUnitIDs, id) {
+			if id, ok := resolve(dir, sel, f, at); ok && id != lead && !slices.Contains(out.CoUnitIDs, id) {
 				out.CoUnitIDs = append(out.CoUnitIDs, id)
 			}
 		}
@@ -227,11 +233,13 @@ func (rs RuleSet) Evaluate(dir *Directory, f Facts) casework.Routing {
 	if out.CoUnitIDs == nil {
 		out.CoUnitIDs = []int64{}
 	}
-	out.NotifyUnitIDs = dir.microCentersAt(f.Location)
+	out.NotifyUnitIDs = dir.microCentersAt(f.Location, at)
 	return out
 }
 
-func (r Rule) matches(dir *Directory, f Facts) bool {
+// matches reports whether the rule applies; at is dir.UnitsAt(*f.Location)
+// (nil without a location).
+func (r Rule) matches(dir *Directory, f Facts, at []Unit) bool {
 	m := r.Match
 	if !m.Line.allows(f.Line) || !m.Category.allows(f.Category) || !m.Type.allows(f.Type) ||
 		!m.Channel.allows(f.Channel) || !m.Risk.allows(f.Risk) {
@@ -244,12 +252,12 @@ func (r Rule) matches(dir *Directory, f Facts) bool {
 		return false
 	}
 	if m.Area != "" {
-		id, ok := resolve(dir, m.Area, Facts{Location: f.Location})
+		id, ok := resolve(dir, m.Area, Facts{Location: f.Location}, at)
 		if !ok || f.Location == nil {
 			return false
 		}
 		inside := false
-		for _, u := range dir.UnitsAt(*f.Location) {
+		for _, u := range at {
 			inside = inside || dir.IsAncestor(id, u.ID)
 		}
 		if !inside {
@@ -260,7 +268,7 @@ func (r Rule) matches(dir *Directory, f Facts) bool {
 		if f.Location == nil {
 			return false
 		}
-		if _, ok := dir.UnitAt(*f.Location, m.AreaKind); !ok {
+		if _, ok := firstOfKind(at, m.AreaKind); !ok {
 			return false
 		}
 	}
@@ -277,8 +285,9 @@ func (r Rule) matches(dir *Directory, f Facts) bool {
 	return true
 }
 
-// resolve turns a selector into a unit id for these facts.
-func resolve(dir *Directory, sel string, f Facts) (int64, bool) {
+// resolve turns a selector into a unit id for these facts; at is
+// dir.UnitsAt(*f.Location) (nil without a location).
+func resolve(dir *Directory, sel string, f Facts, at []Unit) (int64, bool) {
 	switch {
 	case sel == "reporter_unit":
 		if f.ReporterUnit == nil {
@@ -290,7 +299,7 @@ func resolve(dir *Directory, sel string, f Facts) (int64, bool) {
 		if f.Location == nil {
 			return 0, false
 		}
-		u, ok := dir.UnitAt(*f.Location, Kind(strings.TrimPrefix(strings.TrimPrefix(sel, "area"), ":")))
+		u, ok := firstOfKind(at, Kind(strings.TrimPrefix(strings.TrimPrefix(sel, "area"), ":")))
 		return u.ID, ok
 	case strings.HasPrefix(sel, "kind:"):
 		us := dir.OfKind(Kind(sel[5:]))
@@ -324,13 +333,13 @@ func resolve(dir *Directory, sel string, f Facts) (int64, bool) {
 }
 
 // microCentersAt answers the enterprise micro-centers of the grid a
-// location lies in.
-func (d *Directory) microCentersAt(loc *casework.Location) []int64 {
+// location lies in; at is d.UnitsAt(*loc).
+func (d *Directory) microCentersAt(loc *casework.Location, at []Unit) []int64 {
 	out := []int64{}
 	if loc == nil {
 		return out
 	}
-	for _, g := range d.UnitsAt(*loc) {
+	for _, g := range at {
 		if g.Kind != KindGrid {
 			continue
 		}

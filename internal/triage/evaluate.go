@@ -55,14 +55,10 @@ func Evaluate(m *Model, examples []Example) *Evaluation {
 // evaluateResults scores answers already computed, one per example.
 func evaluateResults(tax *Taxonomy, examples []Example, results []Result) *Evaluation {
 	e := &Evaluation{N: len(examples)}
-	catIdx := map[string]int{}
-	for i, c := range tax.Categories {
-		catIdx[c.Code] = i
+	for _, c := range tax.Categories {
 		e.Categories = append(e.Categories, ClassScore{Code: c.Code, Label: c.Label})
 	}
-	typeIdx := map[string]int{}
-	for i, t := range tax.types {
-		typeIdx[t.Code] = i
+	for _, t := range tax.types {
 		e.Types = append(e.Types, ClassScore{Code: t.Code, Label: t.Label})
 	}
 	for _, r := range riskLevels {
@@ -71,7 +67,7 @@ func evaluateResults(tax *Taxonomy, examples []Example, results []Result) *Evalu
 	e.CategoryConfusion = square(len(e.Categories))
 	e.TypeConfusion = square(len(e.Types))
 
-	riskIdx := map[string]int{RiskLow: 0, RiskMedium: 1, RiskHigh: 2}
+	catIdx, typeIdx := mapIndex(tax.catByID), mapIndex(tax.typeByID)
 	for i, ex := range examples {
 		got := results[i]
 		wantCat := ex.Category
@@ -82,7 +78,7 @@ func evaluateResults(tax *Taxonomy, examples []Example, results []Result) *Evalu
 		}
 		tally(e.Categories, catIdx, wantCat, got.Category, e.CategoryConfusion, &e.CategoryCorrect)
 		tally(e.Types, typeIdx, ex.Type, got.Type, e.TypeConfusion, &e.TypeCorrect)
-		tally(e.Risks, riskIdx, ex.Risk, got.Risk, nil, &e.RiskCorrect)
+		tally(e.Risks, riskIndex, ex.Risk, got.Risk, nil, &e.RiskCorrect)
 		if got.Police == ex.Police {
 			e.PoliceCorrect++
 		}
@@ -123,9 +119,14 @@ func square(n int) [][]int {
 	return m
 }
 
-func tally(classes []ClassScore, idx map[string]int, want, got string, confusion [][]int, correct *int) {
-	wi, wok := idx[want]
-	gi, gok := idx[got]
+// mapIndex looks codes up in an index map.
+func mapIndex(m map[string]int) func(string) (int, bool) {
+	return func(code string) (int, bool) { i, ok := m[code]; return i, ok }
+}
+
+func tally(classes []ClassScore, idx func(string) (int, bool), want, got string, confusion [][]int, correct *int) {
+	wi, wok := idx(want)
+	gi, gok := idx(got)
 	if wok {
 		classes[wi].Support++
 	}

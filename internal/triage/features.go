@@ -77,17 +77,12 @@ type extractor struct {
 	vec   featureVec
 }
 
-// extract turns a normalised text and its side features (bucket ids from
-// tagBucket) into a vector.
+// extract turns a normalised text, already cut to maxRunes by read, and its
+// side features (bucket ids from tagBucket) into a vector.
 func (x *extractor) extract(norm string, tags []uint32, negated []span) featureVec {
 	x.runes, x.neg = x.runes[:0], x.neg[:0]
 	x.runes, x.neg = append(x.runes, bos), append(x.neg, false)
-	n := 0
 	for off, r := range norm {
-		if n >= maxRunes {
-			break
-		}
-		n++
 		if r == sep {
 			x.runes, x.neg = append(x.runes, eos, bos), append(x.neg, false, false)
 			continue

@@ -235,10 +235,12 @@ func (m *Model) features(sc *scratch, norm string) featureVec {
 // read normalises nothing: norm must already be normalised.
 func (m *Model) read(sc *scratch, norm string) analysis {
 	a := analysis{norm: norm}
-	if rs := []rune(norm); len(rs) > maxRunes {
-		a.norm = string(rs[:maxRunes])
+	rs := []rune(norm)
+	if len(rs) > maxRunes {
+		rs = rs[:maxRunes]
+		a.norm = string(rs)
 	}
-	a.qs = quantitiesOf([]rune(a.norm))
+	a.qs = quantitiesOf(rs)
 	sc.matches = m.lex.find(a.norm, sc.matches[:0])
 	a.hits = m.lex.analyse(a.norm, sc.matches, m.tax.Negation.Gap)
 	sc.tags = sideTags(sc.tags[:0], m, a)

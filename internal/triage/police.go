@@ -41,6 +41,7 @@ func (m *Model) decidePolice(a analysis, p float32) (bool, []firedCue) {
 
 // modelCues explains a decision of the statistical detector alone: the
 // n-grams of two or three characters that pushed hardest towards police.
+// norm is an analysis's text, already cut to maxRunes by read.
 func (m *Model) modelCues(norm string, n int) []firedCue {
 	type scored struct {
 		gram string
@@ -48,9 +49,6 @@ func (m *Model) modelCues(norm string, n int) []firedCue {
 	}
 	var best []scored
 	rs := []rune(norm)
-	if len(rs) > maxRunes {
-		rs = rs[:maxRunes]
-	}
 	out := m.lin.policeOut()
 	for i := range rs {
 		// Hash exactly as extract does for a gram starting inside a clause.

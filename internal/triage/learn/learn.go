@@ -132,9 +132,6 @@ func (l *Learner) Stop() {
 	}
 }
 
-// Learned answers how many corrections the model in use learned from.
-func (l *Learner) Learned() int64 { return l.learned.Load() }
-
 // Triage reads a report with the model in use; repeats is how many
 // earlier reports concern the same dispute (it raises the risk).
 func (l *Learner) Triage(text string, repeats int) triage.Result {
