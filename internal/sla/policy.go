@@ -370,16 +370,9 @@ func parseStage(n ast.Node) (Stage, error) {
 }
 
 func parseTargetIf(n ast.Node, s Stage) ([]AltTarget, error) {
-	u, err := unwrap(n)
+	items, err := oneOrList(n, "target_if")
 	if err != nil {
 		return nil, err
-	}
-	items := []ast.Node{u}
-	if seq, ok := u.(*ast.SequenceNode); ok {
-		items = seq.Values
-		if len(items) == 0 {
-			return nil, errAt(u, "target_if: empty list")
-		}
 	}
 	var out []AltTarget
 	for _, it := range items {

@@ -158,19 +158,28 @@ func scalar(n ast.Node, what string) (string, error) {
 	return strings.TrimSpace(scalarText(n)), nil
 }
 
-// scalarList accepts a single value or a list of values ("line: incident" or
-// "category: [labor, contract]").
-func scalarList(n ast.Node, what string) ([]string, error) {
+// oneOrList answers the items of a single value or of a list of values; an
+// empty list is an error.
+func oneOrList(n ast.Node, what string) ([]ast.Node, error) {
 	u, err := unwrap(n)
 	if err != nil {
 		return nil, err
 	}
-	items := []ast.Node{u}
 	if s, ok := u.(*ast.SequenceNode); ok {
-		items = s.Values
-		if len(items) == 0 {
+		if len(s.Values) == 0 {
 			return nil, errAt(u, "%s: empty list", what)
 		}
+		return s.Values, nil
+	}
+	return []ast.Node{u}, nil
+}
+
+// scalarList accepts a single value or a list of values ("line: incident" or
+// "category: [labor, contract]").
+func scalarList(n ast.Node, what string) ([]string, error) {
+	items, err := oneOrList(n, what)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/account"
@@ -156,8 +155,7 @@ func (s *Store) EnsureToken(ctx context.Context, userID int64, hash, name string
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: check token: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, strings.TrimSuffix(s.query("insert_token"), " RETURNING id"),
-			userID, hash, account.TokenAPI, name, micros(now), nil)
+		_, err = s.txExec(ctx, tx, "ensure_token", userID, hash, account.TokenAPI, name, micros(now), nil)
 		return err
 	})
 }

@@ -35,6 +35,8 @@ func resolvePlaceholder(id *int64, base int64) {
 }
 
 // relink writes a merge event again with the master's real id and number.
+// The event is encoded again only for a prepared case: PrepareBulk encodes
+// the others' events afterwards.
 func relink(b *BulkCase, into int64, number string) error {
 	for i, ev := range b.Events {
 		if ev.Action != casework.ActionMerge {
@@ -46,13 +48,14 @@ func relink(b *BulkCase, into int64, number string) error {
 			ev.Changes["duplicate_of"] = ch
 		}
 		b.Events[i] = ev
+		if !b.prepared {
+			continue
+		}
 		data, err := json.Marshal(eventData{ActorName: ev.ActorName, Reason: ev.Reason, Changes: ev.Changes, Details: ev.Details})
 		if err != nil {
 			return fmt.Errorf("store: encode event: %w", err)
 		}
-		if b.prepared {
-			b.eventData[i] = string(data)
-		}
+		b.eventData[i] = string(data)
 	}
 	return nil
 }

@@ -327,7 +327,7 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if evs == nil {
 		// A clock-neutral event: the clocks, their schedule and the stage
 		// records stand as they were.
-		return s.projectCounts(ctx, tx, before, after)
+		return s.projectCounts(ctx, before, after)
 	}
 	if err := s.scheduleClock(ctx, tx, after, evs, ev.At); err != nil {
 		return err

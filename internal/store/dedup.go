@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"sort"
@@ -224,18 +225,6 @@ func (s *Store) byIDs(ctx context.Context, tx *sql.Tx, prefix string, ids []int6
 	return rows, nil
 }
 
-// loadCases reads whole cases by id, inside a write transaction when tx is set.
-func (s *Store) loadCases(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := s.byIDs(ctx, tx, "cases_by_ids", ids)
-	if err != nil {
-		return nil, err
-	}
-	return s.scanCases(rows, nil)
-}
-
 // duplicateDraft is the duplicate check as decided before the write.
 type duplicateDraft struct {
 	seen    uint64 // batches committed before the read began
@@ -278,20 +267,21 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 		if m == nil {
 			return out, nil
 		}
-		now, err := s.loadCases(ctx, tx, []int64{m.ID})
-		if err != nil {
-			return DuplicateOutcome{}, err
+		now, err := s.scanCase(s.txRow(ctx, tx, "get_case", m.ID))
+		gone := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !gone {
+			return DuplicateOutcome{}, fmt.Errorf("store: load cases: %w", err)
 		}
-		if len(now) == 1 && now[0].Version == m.Version {
+		if !gone && now.Version == m.Version {
 			// The candidate was read in summary: the master is written
 			// whole, so it is taken whole.
-			out.Master = &now[0]
+			out.Master = &now
 			return out, nil
 		}
 		found = append([]casework.Case(nil), found...)
 		for i := range found {
-			if found[i].ID == m.ID && len(now) == 1 {
-				found[i] = now[0]
+			if found[i].ID == m.ID && !gone {
+				found[i] = now
 			}
 		}
 		out = nc.Duplicates.Decide(nc.Case, nc.Events, found)

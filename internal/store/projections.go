@@ -19,7 +19,7 @@ func (s *Store) project(ctx context.Context, tx *sql.Tx, before, after *casework
 			return err
 		}
 	}
-	if err := s.projectCounts(ctx, tx, before, after); err != nil {
+	if err := s.projectCounts(ctx, before, after); err != nil {
 		return err
 	}
 	return s.projectStages(ctx, tx, before == nil, after)
@@ -53,9 +53,10 @@ func (s *Store) dayOf(t time.Time) int {
 }
 
 // projectCounts moves a case between the cells of the status counts and
-// the rollups when what they count it by changed. Inside the writer the
-// moves are added up and written once per batch (flushCounts).
-func (s *Store) projectCounts(ctx context.Context, tx *sql.Tx, before, after *casework.Case) error {
+// the rollups when what they count it by changed. It runs inside the
+// writer, where the moves are added up and written once per batch
+// (flushCounts).
+func (s *Store) projectCounts(ctx context.Context, before, after *casework.Case) error {
 	nk := s.rollupKeyOf(after)
 	var ok rollupKey
 	if before != nil {
@@ -64,17 +65,10 @@ func (s *Store) projectCounts(ctx context.Context, tx *sql.Tx, before, after *ca
 		}
 	}
 	d := deltasFrom(ctx)
-	direct := d == nil // not inside the writer: write at once
-	if direct {
-		d = newDeltas()
-	}
 	if before != nil {
 		d.add(ok, -1)
 	}
 	d.add(nk, 1)
-	if direct {
-		return s.flushCounts(ctx, tx, d)
-	}
 	return nil
 }
 

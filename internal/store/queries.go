@@ -79,10 +79,24 @@ var queries = map[string]string{
 	"delete_expired_token": `DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at < ?`,
 	"token_user": `SELECT u.id, u.username, u.name, u.role, u.unit_id, u.phone, u.password_hash, u.must_change_password, u.disabled, u.created_at, t.expires_at
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+
+	// Webhooks.
+	"webhooks":        `SELECT id, url, secret, events, active, created_at FROM webhooks ORDER BY id`,
+	"active_webhooks": `SELECT id, url, secret, events, active, created_at FROM webhooks WHERE active = 1 ORDER BY id`,
+	"enqueue_delivery": `INSERT INTO webhook_deliveries (webhook_id, body, attempts, next_at, last_error, created_at)
+				VALUES (?, ?, 0, ?, '', ?)`,
+	"due_deliveries": `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.delivered_at IS NULL AND d.next_at <= ? AND d.attempts < ? AND w.active = 1 ORDER BY d.next_at LIMIT ?`,
+	"webhook_deliveries": `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`,
+	"delivery_done": `UPDATE webhook_deliveries SET attempts = ?, next_at = ?, last_error = ?, delivered_at = ? WHERE id = ?`,
 }
 
-// maxIDs bounds the ids one prepared lookup by ids takes.
-const maxIDs = 64
+const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.body, d.attempts, d.next_at, d.last_error, d.delivered_at, d.created_at`
+
+// maxIDs bounds the ids one prepared lookup by ids takes: every lookup
+// reads the candidates of one duplicate check.
+const maxIDs = maxCandidates
 
 func init() {
 	// A key's most recent perKey+1 rows within its look-back: a range of
@@ -92,8 +106,10 @@ func init() {
 	queries["dedup_lookup"] = fmt.Sprintf(`SELECT case_id, at FROM dedup_keys WHERE k = ? AND at >= ? ORDER BY at DESC LIMIT %d`, perKey+1)
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
+	// The API token the administrator's bootstrap ensures: its id is not
+	// needed.
+	queries["ensure_token"] = strings.TrimSuffix(queries["insert_token"], " RETURNING id")
 	for size := 8; size <= maxIDs; size *= 2 {
-		queries[fmt.Sprintf("cases_by_ids_%d", size)] = `SELECT ` + caseColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
 	}
 }

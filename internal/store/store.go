@@ -191,15 +191,6 @@ func (s *Store) rebind(q string) string {
 	return b.String()
 }
 
-// query returns the named statement in the open dialect.
-func (s *Store) query(name string) string {
-	q, ok := s.q[name]
-	if !ok {
-		panic("store: unknown query " + name)
-	}
-	return q
-}
-
 // prepare compiles every named query once: parsing SQL on every write
 // would cost more than running it.
 func (s *Store) prepare(ctx context.Context) error {

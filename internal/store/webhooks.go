@@ -24,16 +24,18 @@ func (s *Store) CreateWebhook(ctx context.Context, n notify.NewWebhook, now time
 
 // Webhooks answers every subscription, active or not.
 func (s *Store) Webhooks(ctx context.Context) ([]notify.Webhook, error) {
-	return s.webhooks(ctx, `SELECT id, url, secret, events, active, created_at FROM webhooks ORDER BY id`)
+	return s.webhooks(ctx, "webhooks")
 }
 
-// ActiveWebhooks answers the subscriptions that receive deliveries.
+// ActiveWebhooks answers the subscriptions that receive deliveries (read
+// for every event published).
 func (s *Store) ActiveWebhooks(ctx context.Context) ([]notify.Webhook, error) {
-	return s.webhooks(ctx, `SELECT id, url, secret, events, active, created_at FROM webhooks WHERE active = 1 ORDER BY id`)
+	return s.webhooks(ctx, "active_webhooks")
 }
 
-func (s *Store) webhooks(ctx context.Context, q string) ([]notify.Webhook, error) {
-	rows, err := s.rdb.QueryContext(ctx, q)
+// webhooks runs the named query listing subscriptions.
+func (s *Store) webhooks(ctx context.Context, name string) ([]notify.Webhook, error) {
+	rows, err := s.rows(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("store: webhooks: %w", err)
 	}
@@ -72,8 +74,7 @@ func (s *Store) DeactivateWebhook(ctx context.Context, id int64) error {
 func (s *Store) Enqueue(ctx context.Context, ds []notify.Delivery, now time.Time) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, d := range ds {
-			if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO webhook_deliveries (webhook_id, body, attempts, next_at, last_error, created_at)
-				VALUES (?, ?, 0, ?, '', ?)`), d.WebhookID, d.Body, micros(now), micros(now)); err != nil {
+			if _, err := s.txExec(ctx, tx, "enqueue_delivery", d.WebhookID, d.Body, micros(now), micros(now)); err != nil {
 				return fmt.Errorf("store: enqueue delivery: %w", err)
 			}
 		}
@@ -81,23 +82,20 @@ func (s *Store) Enqueue(ctx context.Context, ds []notify.Delivery, now time.Time
 	})
 }
 
-const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.body, d.attempts, d.next_at, d.last_error, d.delivered_at, d.created_at`
-
 // DueDeliveries answers the undelivered calls whose time has come and
 // that have attempts left.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int) ([]notify.Delivery, error) {
-	return s.deliveries(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.delivered_at IS NULL AND d.next_at <= ? AND d.attempts < ? AND w.active = 1 ORDER BY d.next_at LIMIT ?`, micros(now), maxAttempts, limit)
+	return s.deliveries(ctx, "due_deliveries", micros(now), maxAttempts, limit)
 }
 
 // Deliveries answers a webhook's latest deliveries.
 func (s *Store) Deliveries(ctx context.Context, webhookID int64, limit int) ([]notify.Delivery, error) {
-	return s.deliveries(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`, webhookID, limit)
+	return s.deliveries(ctx, "webhook_deliveries", webhookID, limit)
 }
 
-func (s *Store) deliveries(ctx context.Context, q string, args ...any) ([]notify.Delivery, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.rebind(q), args...)
+// deliveries runs the named query listing deliveries.
+func (s *Store) deliveries(ctx context.Context, name string, args ...any) ([]notify.Delivery, error) {
+	rows, err := s.rows(ctx, name, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
@@ -127,8 +125,7 @@ func (s *Store) DeliveryDone(ctx context.Context, id int64, attempts int, nextAt
 		d = micros(*delivered)
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.rebind(`UPDATE webhook_deliveries SET attempts = ?, next_at = ?, last_error = ?, delivered_at = ? WHERE id = ?`),
-			attempts, micros(nextAt), lastErr, d, id)
+		_, err := s.txExec(ctx, tx, "delivery_done", attempts, micros(nextAt), lastErr, d, id)
 		return err
 	})
 }

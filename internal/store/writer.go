@@ -107,19 +107,10 @@ func (w *writer) loop() {
 	for {
 		select {
 		case op := <-w.ops:
-			batch = append(batch[:0], op)
+			batch = w.fill(append(batch[:0], op))
 		case <-w.stop:
 			w.drain()
 			return
-		}
-	fill:
-		for len(batch) < w.maxBatch {
-			select {
-			case op := <-w.ops:
-				batch = append(batch, op)
-			default:
-				break fill
-			}
 		}
 		w.commit(batch)
 	}
@@ -128,21 +119,26 @@ func (w *writer) loop() {
 // drain commits what was queued before close.
 func (w *writer) drain() {
 	for {
-		batch := make([]writeOp, 0, w.maxBatch)
-	fill:
-		for len(batch) < w.maxBatch {
-			select {
-			case op := <-w.ops:
-				batch = append(batch, op)
-			default:
-				break fill
-			}
-		}
+		batch := w.fill(make([]writeOp, 0, w.maxBatch))
 		if len(batch) == 0 {
 			return
 		}
 		w.commit(batch)
 	}
+}
+
+// fill adds to batch, up to maxBatch, the writes already queued, without
+// waiting for more.
+func (w *writer) fill(batch []writeOp) []writeOp {
+	for len(batch) < w.maxBatch {
+		select {
+		case op := <-w.ops:
+			batch = append(batch, op)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (w *writer) commit(batch []writeOp) {

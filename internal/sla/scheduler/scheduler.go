@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 )
@@ -26,16 +27,11 @@ type Publisher interface {
 	Publish(ctx context.Context, c casework.Case, evs []casework.Event)
 }
 
-// SMS sends a text message.
-type SMS interface {
-	Send(ctx context.Context, phone, text string) error
-}
-
 // Scheduler is the SLA clock service.
 type Scheduler struct {
 	Store   *store.Store
 	Publish Publisher
-	SMS     SMS
+	SMS     notify.SMS
 	Log     *slog.Logger
 	Now     func() time.Time
 	// MaxIdle bounds how long the loop sleeps without looking, so that a
