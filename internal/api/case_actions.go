@@ -35,7 +35,7 @@ type actionAnswer struct {
 // actOnCase takes an action on a case: the state machine decides inside
 // the write transaction; a refusal answers 409 and writes nothing.
 func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.User) {
-	id, err := caseID(r)
+	id, err := pathID(r, casework.ErrCaseNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return

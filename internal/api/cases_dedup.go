@@ -29,13 +29,21 @@ func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.
 	}
 	prep := dedup.Prepare(r, cfg)
 	check := &store.DuplicateCheck{}
-	for _, k := range prep.QueryKeys(cfg) {
-		weak := k.Kind == dedup.KindText || k.Kind == dedup.KindRoad || k.Kind == dedup.KindPerson
-		check.Lookups = append(check.Lookups, store.KeyLookup{Key: k.String(), Since: c.CreatedAt.Add(-k.Lookback(cfg)), Weak: weak})
+	index, lookup := prep.KeySets(cfg)
+	for _, k := range lookup {
+		check.Lookups = append(check.Lookups, store.KeyLookup{Key: k.String(), Since: c.CreatedAt.Add(-k.Lookback(cfg)), Weak: k.Weak()})
 	}
-	for _, k := range prep.Keys() {
+	for _, k := range index {
 		check.Index = append(check.Index, k.String())
 	}
+	// Decide runs once before the write and again inside it when the write
+	// finds more, one call after another, never at once: the risk of a
+	// repeated dispute is worked out once per text and repeat count.
+	type riskOf struct {
+		text    string
+		repeats int
+	}
+	risks := map[riskOf]string{}
 	check.Decide = func(c casework.Case, evs []casework.Event, found []casework.Case) store.DuplicateOutcome {
 		out := store.DuplicateOutcome{Case: c, Events: evs}
 		if len(found) == 0 {
@@ -67,7 +75,12 @@ func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.
 			for i, r := range repeats {
 				earlier[i] = match(r, byID[r.ID])
 			}
-			risk := s.triage.Triage(c.Text, len(repeats)).Risk
+			key := riskOf{c.Text, len(repeats)}
+			risk, ok := risks[key]
+			if !ok {
+				risk = s.triage.Triage(c.Text, len(repeats)).Risk
+				risks[key] = risk
+			}
 			out.Case, out.Events = casework.LinkRepeat(out.Case, out.Events, earlier, risk, now)
 		}
 		cands := make([]casework.DuplicateMatch, len(candidates))

@@ -2,25 +2,14 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 )
 
-// caseID reads the {id} of a case path; a malformed id is as unknown as a
-// missing case.
-func caseID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, casework.ErrCaseNotFound
-	}
-	return id, nil
-}
-
 // getCase answers a case with its whole timeline, if the account may see it.
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User) {
-	id, err := caseID(r)
+	id, err := pathID(r, casework.ErrCaseNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return

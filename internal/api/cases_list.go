@@ -84,7 +84,7 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 		f.Type = v
 	}
 	if v := q.Get("category"); v != "" {
-		if !validCategory(v) {
+		if !casework.ValidCategory(v) {
 			return f, casework.Invalid("invalid_category", "未知的纠纷类别“%s”，应为 civil、labor、contract 或 other", v)
 		}
 		f.Category = v
@@ -122,10 +122,6 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 	}
 	f.Cursor = q.Get("cursor")
 	return f, nil
-}
-
-func validCategory(c string) bool {
-	return c == "civil" || c == "labor" || c == "contract" || c == "other"
 }
 
 func splitList(v string) []string {

@@ -56,6 +56,8 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request, _ account.Us
 	writeJSON(w, http.StatusOK, personList{Items: ps})
 }
 
+// pathID reads the {id} of a path; a malformed id is as unknown as a
+// missing one, so it answers notFound.
 func pathID(r *http.Request, notFound error) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {

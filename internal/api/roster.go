@@ -261,7 +261,7 @@ type recommendAnswer struct {
 // recommend answers who could go to a case now: the on-duty members of
 // its lead unit (the routing's, else the one holding it), nearest first.
 func (s *Server) recommend(w http.ResponseWriter, r *http.Request, u account.User) {
-	id, err := caseID(r)
+	id, err := pathID(r, casework.ErrCaseNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return

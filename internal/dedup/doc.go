@@ -6,8 +6,10 @@
 // The package is pure: no SQL, no clock. It is used in three steps.
 //
 //  1. Index: when a case is stored, the store writes one row per Key of
-//     Keys(FromCase(c), cfg) with the case's time (and KeyVersion, so that
-//     a change of the key scheme can be rebuilt).
+//     Keys(FromCase(c), cfg): a 64-bit FNV hash of the key's string, with
+//     the case's time and id. No version of the key scheme is stored: after
+//     a change to it, the rows indexed before simply no longer match, and
+//     are pruned once older than the longest look-back.
 //  2. Look up: for a new report, the store reads the cases indexed under
 //     each of QueryKeys(r, cfg), each only as far back as Key.Lookback: the
 //     phone, house number, estate, firm and full-name keys over the repeat

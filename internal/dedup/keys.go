@@ -4,11 +4,6 @@ import (
 	"time"
 )
 
-// KeyVersion changes whenever what Keys answers for a report changes (the
-// cell size, the MinHash parameters, the normalisation of names): keys
-// stored under another version must be rebuilt.
-const KeyVersion = 1
-
 // Key is one value the store indexes a case under, with the case's time.
 type Key struct {
 	Kind  string
@@ -45,29 +40,58 @@ func (k Key) Lookback(cfg Config) time.Duration {
 	return cfg.Window
 }
 
+// Weak reports whether many unrelated reports may share the key: a MinHash
+// band of common wording, a road without a number, a person as the zone
+// writes one (王某, 老李). These are the keys Lookback keeps to the
+// duplicate window, less the spatial cell; a weak key matching more than a
+// few cases is no evidence of a duplicate.
+func (k Key) Weak() bool {
+	switch k.Kind {
+	case KindText, KindRoad, KindPerson:
+		return true
+	}
+	return false
+}
+
 // MaxQueryKeys bounds the keys of one lookup at the default radius: at most
 // 3 phones, 2 house numbers, 3 firms, 2 parties, 2 places, 9 cells and 8
 // bands, then roads and persons while there is room.
 const MaxQueryKeys = 30
 
 // Keys answers the keys to index a report under, with its time.
-func Keys(r Report, cfg Config) []Key { return Prepare(r, cfg).Keys() }
+func Keys(r Report, cfg Config) []Key {
+	p := Prepare(r, cfg)
+	return p.keys(p.indexCells(), p.bands())
+}
 
 // QueryKeys answers the keys to look up for a new report: every cell the
 // radius touches instead of the report's own cell, the rest as indexed.
-func QueryKeys(r Report, cfg Config) []Key { return Prepare(r, cfg).QueryKeys(cfg) }
-
-// Keys answers the keys to index the report under.
-func (p *Prepared) Keys() []Key {
-	var cells []Key
-	if p.hasLoc {
-		cells = []Key{{KindCell, CellOf(p.loc, CellMeters).String()}}
-	}
-	return p.keys(cells)
+func QueryKeys(r Report, cfg Config) []Key {
+	p := Prepare(r, cfg)
+	return p.keys(p.queryCells(cfg), p.bands())
 }
 
-// QueryKeys answers the keys to look up for the report.
-func (p *Prepared) QueryKeys(cfg Config) []Key {
+// KeySets answers both key sets of the report: index, the keys to index it
+// under (as Keys answers), and lookup, the keys to look it up by (as
+// QueryKeys answers). The text bands, the costly part of both, are
+// computed once.
+func (p *Prepared) KeySets(cfg Config) (index, lookup []Key) {
+	bands := p.bands()
+	return p.keys(p.indexCells(), bands), p.keys(p.queryCells(cfg), bands)
+}
+
+// indexCells answers the cell key the report is indexed under: its own
+// cell, none without a location.
+func (p *Prepared) indexCells() []Key {
+	if !p.hasLoc {
+		return nil
+	}
+	return []Key{{KindCell, CellOf(p.loc, CellMeters).String()}}
+}
+
+// queryCells answers the cell keys the report is looked up by: every cell
+// the radius touches, none without a location.
+func (p *Prepared) queryCells(cfg Config) []Key {
 	cfg = cfg.withDefaults()
 	var cells []Key
 	if p.hasLoc {
@@ -75,13 +99,14 @@ func (p *Prepared) QueryKeys(cfg Config) []Key {
 			cells = append(cells, Key{KindCell, c.String()})
 		}
 	}
-	return p.keys(cells)
+	return cells
 }
 
-// keys orders the keys from the most telling to the least. Roads and
-// persons, the least selective, are added only while there is room under
-// MaxQueryKeys; a radius above the default adds cells beyond it.
-func (p *Prepared) keys(cells []Key) []Key {
+// keys orders the keys from the most telling to the least, given the
+// cells and the text bands. Roads and persons, the least selective, are
+// added only while there is room under MaxQueryKeys; a radius above the
+// default adds cells beyond it.
+func (p *Prepared) keys(cells []Key, bands []string) []Key {
 	var out []Key
 	if !p.intermediary {
 		// A grid worker's number would gather every case of the grid.
@@ -103,7 +128,7 @@ func (p *Prepared) keys(cells []Key) []Key {
 	add(KindParty, func(k nameKind) bool { return k == kindParty }, 2)
 	add(KindPlace, nameKind.isPlace, 2)
 	out = append(out, cells...)
-	for _, b := range p.bands() {
+	for _, b := range bands {
 		out = append(out, Key{KindText, b})
 	}
 	add(KindRoad, func(k nameKind) bool { return k == kindRoad }, 2)

@@ -9,20 +9,19 @@ type lexicon struct {
 	byFirst map[rune][]lexWord
 	// starts marks the runes of the Basic Multilingual Plane that begin a
 	// word, so that most positions are rejected without a map lookup.
-	starts [1 << 16 / 64]uint64
+	starts runeBits
 }
 
 func (lx *lexicon) index() {
 	for r := range lx.byFirst {
-		if r < 1<<16 {
-			lx.starts[r/64] |= 1 << (r % 64)
-		}
+		lx.starts.add(r)
 	}
 }
 
-// maybe reports whether a word may begin with r.
+// maybe reports whether a word may begin with r. starts holds no rune
+// beyond the Basic Multilingual Plane, so such a rune is always looked up.
 func (lx *lexicon) maybe(r rune) bool {
-	return r >= 1<<16 || lx.starts[r/64]&(1<<(r%64)) != 0
+	return r >= 1<<16 || lx.starts.has(r)
 }
 
 type lexWord struct {

@@ -7,7 +7,8 @@ import "hash/fnv"
 // 1-(1-J⁴)⁸: 0.40 at J=0.5, 0.89 at J=0.7, 0.99 at J=0.8, and 0.0008 at
 // J=0.1, the similarity of unrelated reports. The test on the labelled set
 // measures how often unrelated texts collide. These are constants, not
-// settings: changing them changes every indexed key (see KeyVersion).
+// settings: changing them changes every indexed key, and the keys already
+// indexed no longer match (see the package comment).
 const (
 	numBands    = 8
 	bandRows    = 4

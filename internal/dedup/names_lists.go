@@ -134,12 +134,18 @@ type runeBits [1 << 16 / 64]uint64
 
 func (b *runeBits) has(r rune) bool { return r < 1<<16 && b[r/64]&(1<<(r%64)) != 0 }
 
+// add puts r in the set; a rune beyond the Basic Multilingual Plane is
+// left out.
+func (b *runeBits) add(r rune) {
+	if r < 1<<16 {
+		b[r/64] |= 1 << (r % 64)
+	}
+}
+
 func runeSet(s string) *runeBits {
 	var b runeBits
 	for _, r := range s {
-		if r < 1<<16 {
-			b[r/64] |= 1 << (r % 64)
-		}
+		b.add(r)
 	}
 	return &b
 }

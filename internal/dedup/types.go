@@ -69,20 +69,3 @@ func relate(aType, aCat, bType, bCat string) typeRel {
 	}
 	return relUnknown
 }
-
-// typeLabels are the contract's Chinese names of the types.
-var typeLabels = map[string]string{
-	"marriage_family": "婚姻家庭", "neighbor": "邻里纠纷", "housing_land": "房屋宅基地及土地",
-	"property_mgmt": "物业纠纷", "injury": "损害赔偿", "traffic": "交通事故", "medical": "医疗纠纷",
-	"inheritance": "继承纠纷", "wage_arrears": "欠薪讨薪", "work_injury": "工伤赔偿",
-	"labor_contract": "劳动合同及社保", "sales_payment": "买卖及货款", "loan_debt": "借贷债务",
-	"consumer": "消费纠纷", "lease": "租赁纠纷", "construction": "建设工程款", "business": "合伙经营",
-	"environment": "环境污染", "school": "校园纠纷", "land_requisition": "征地拆迁", "other": "其他",
-}
-
-func typeLabel(t string) string {
-	if l, ok := typeLabels[t]; ok {
-		return l
-	}
-	return t
-}
