@@ -196,22 +196,6 @@ func TestWeirdInput(t *testing.T) {
 	}
 }
 
-func TestLongTextIsFast(t *testing.T) {
-	m := testModel(t)
-	text := longText()
-	m.Classify(text, Signals{}) // warm the pool
-	const n = 20
-	start := time.Now()
-	for range n {
-		m.Classify(text, Signals{})
-	}
-	per := time.Since(start) / n
-	t.Logf("4,000-character text: %v per classification", per)
-	if per > 10*time.Millisecond && !raceEnabled {
-		t.Errorf("4,000-character text took %v, want under 10ms", per)
-	}
-}
-
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
 	tax := DefaultTaxonomy()
@@ -351,22 +335,5 @@ func TestTrainErrors(t *testing.T) {
 	// A correction without a risk label trains type and police only.
 	if _, err := Train(tax, []Example{{Type: "other", Text: "其他"}, {Type: "wage_arrears", Text: "工资没发"}}); err != nil {
 		t.Errorf("unlabelled risk: %v", err)
-	}
-}
-
-func TestTrainIsFast(t *testing.T) {
-	if raceEnabled {
-		t.Skip("timing is meaningless under the race detector")
-	}
-	exs := BuiltinExamples()
-	tax := DefaultTaxonomy()
-	start := time.Now()
-	if _, err := Train(tax, exs); err != nil {
-		t.Fatal(err)
-	}
-	d := time.Since(start)
-	t.Logf("trained on %d examples in %v", len(exs), d)
-	if d > 2*time.Second {
-		t.Errorf("training took %v", d)
 	}
 }

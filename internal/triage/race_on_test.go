@@ -1,5 +1,0 @@
-//go:build race
-
-package triage
-
-const raceEnabled = true
