@@ -382,41 +382,39 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 		}
 	}
 	today := s.now().In(s.loc)
-	midnight := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc) }
-	day := func(name string) (time.Time, bool, error) {
+	day := func(name string) (time.Time, error) {
 		v := q.Get(name)
 		if v == "" {
-			return midnight(today), false, nil
+			return today, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, s.loc)
+		// A calendar date: PeriodOf places it in s.loc.
+		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			return t, true, casework.Invalid("invalid_"+name, "%s 须为 YYYY-MM-DD 日期", name)
+			return t, casework.Invalid("invalid_"+name, "%s 须为 YYYY-MM-DD 日期", name)
 		}
-		return t, true, nil
+		return t, nil
 	}
 	switch kind {
 	case stats.KindDaily:
-		d, _, err := day("date")
+		d, err := day("date")
 		if err != nil {
 			return req, err
 		}
-		req.From, req.To = d, d.AddDate(0, 0, 1)
+		req.From, req.To = stats.PeriodOf(kind, d, s.loc)
 	case stats.KindWeekly:
-		d, _, err := day("week")
+		d, err := day("week")
 		if err != nil {
 			return req, err
 		}
-		monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-		req.From, req.To = monday, monday.AddDate(0, 0, 7)
+		req.From, req.To = stats.PeriodOf(kind, d, s.loc)
 	case stats.KindMonthly:
-		m := q.Get("month")
-		start := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, s.loc)
-		if m != "" {
-			if start, err = time.ParseInLocation("2006-01", m, s.loc); err != nil {
+		start := today
+		if m := q.Get("month"); m != "" {
+			if start, err = time.Parse("2006-01", m); err != nil {
 				return req, casework.Invalid("invalid_month", "month 须为 YYYY-MM")
 			}
 		}
-		req.From, req.To = start, start.AddDate(0, 1, 0)
+		req.From, req.To = stats.PeriodOf(kind, start, s.loc)
 	}
 	if kind == stats.KindSummary || rest.Get("from") != "" || rest.Get("to") != "" {
 		from, to, err := s.statsPeriod(rest)

@@ -152,13 +152,15 @@ func (r *rig) call(ctx context.Context, method, path string, body any) (int, []b
 
 // latencies collects durations and answers their quantiles.
 type latencies struct {
-	mu sync.Mutex
-	ds []time.Duration
+	mu     sync.Mutex
+	ds     []time.Duration
+	sorted bool // ds is in order: no add since the last sort
 }
 
 func (l *latencies) add(d time.Duration) {
 	l.mu.Lock()
 	l.ds = append(l.ds, d)
+	l.sorted = false
 	l.mu.Unlock()
 }
 
@@ -168,7 +170,10 @@ func (l *latencies) q(p float64) float64 {
 	if len(l.ds) == 0 {
 		return 0
 	}
-	sort.Slice(l.ds, func(i, j int) bool { return l.ds[i] < l.ds[j] })
+	if !l.sorted {
+		sort.Slice(l.ds, func(i, j int) bool { return l.ds[i] < l.ds[j] })
+		l.sorted = true
+	}
 	i := int(p*float64(len(l.ds))+0.999999) - 1
 	return ms(l.ds[min(max(i, 0), len(l.ds)-1)])
 }

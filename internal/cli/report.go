@@ -108,16 +108,8 @@ func reportPeriod(kind, from, to string, loc *time.Location, now time.Time) (tim
 	}
 	var end time.Time
 	switch kind {
-	case stats.KindDaily:
-		start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
-		end = start.AddDate(0, 0, 1)
-	case stats.KindWeekly:
-		start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
-		start = start.AddDate(0, 0, -((int(start.Weekday()) + 6) % 7))
-		end = start.AddDate(0, 0, 7)
-	case stats.KindMonthly:
-		start = time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc)
-		end = start.AddDate(0, 1, 0)
+	case stats.KindDaily, stats.KindWeekly, stats.KindMonthly:
+		start, end = stats.PeriodOf(kind, start, loc)
 	default:
 		if from == "" {
 			start = time.Date(day.Year(), 1, 1, 0, 0, 0, 0, loc)

@@ -25,7 +25,6 @@ import (
 	"github.com/yizhan/yizhan/internal/sla"
 	"github.com/yizhan/yizhan/internal/sla/scheduler"
 	"github.com/yizhan/yizhan/internal/store"
-	"github.com/yizhan/yizhan/internal/triage"
 	"github.com/yizhan/yizhan/internal/triage/learn"
 	"github.com/yizhan/yizhan/internal/web"
 )
@@ -37,10 +36,11 @@ func serveCommand() *cobra.Command {
 		Short: "run the server (API, console, background services)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cfg.Validate(); err != nil {
+			loc, err := cfg.Validate()
+			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+			return serve(cmd.Context(), cfg, loc, cmd.ErrOrStderr())
 		},
 	}
 	config.BindServe(cmd.Flags(), &cfg)
@@ -55,17 +55,9 @@ func openStore(ctx context.Context, s config.Store, log *slog.Logger, loc *time.
 // startTriage trains the triage model from the built-in corpus (or the
 // rules of a --taxonomy file) and the dispatchers' stored corrections.
 func startTriage(ctx context.Context, file string, st *store.Store, log *slog.Logger) (*learn.Learner, error) {
-	tax := triage.DefaultTaxonomy()
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, fmt.Errorf("--taxonomy: %w", err)
-		}
-		tax, err = triage.LoadTaxonomy(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("--taxonomy %s: %w", file, err)
-		}
+	tax, err := loadTaxonomy(file)
+	if err != nil {
+		return nil, err
 	}
 	l := &learn.Learner{Taxonomy: tax, Source: st, Log: log}
 	if err := l.Train(ctx); err != nil {
@@ -110,13 +102,10 @@ func loadClocks(file string) (*casework.Clocks, error) {
 
 // serve wires everything, serves until SIGTERM or SIGINT, then stops
 // accepting, lets in-flight requests finish, flushes the store and returns.
-func serve(parent context.Context, cfg config.Serve, logOut interface{ Write([]byte) (int, error) }) error {
+// loc is the zone's time zone, as cfg.Validate loaded it.
+func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut interface{ Write([]byte) (int, error) }) error {
 	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel)
 	slog.SetDefault(log)
-	loc, err := cfg.Location()
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 

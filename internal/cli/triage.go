@@ -4,28 +4,39 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-
 	"os"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/triage"
 )
+
+// loadTaxonomy reads the taxonomy file a --taxonomy flag names, or gives
+// the built-in taxonomy when none is named.
+func loadTaxonomy(file string) (*triage.Taxonomy, error) {
+	if file == "" {
+		return triage.DefaultTaxonomy(), nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("--taxonomy: %w", err)
+	}
+	defer f.Close()
+	tax, err := triage.LoadTaxonomy(f)
+	if err != nil {
+		return nil, fmt.Errorf("--taxonomy %s: %w", file, err)
+	}
+	return tax, nil
+}
 
 // loadModel trains the triage model from the built-in corpus, with the
 // rules of a taxonomy file when one is given.
 func loadModel(taxonomyFile string) (*triage.Model, error) {
-	tax := triage.DefaultTaxonomy()
-	if taxonomyFile != "" {
-		f, err := os.Open(taxonomyFile)
-		if err != nil {
-			return nil, fmt.Errorf("--taxonomy: %w", err)
-		}
-		defer f.Close()
-		if tax, err = triage.LoadTaxonomy(f); err != nil {
-			return nil, fmt.Errorf("--taxonomy %s: %w", taxonomyFile, err)
-		}
+	tax, err := loadTaxonomy(taxonomyFile)
+	if err != nil {
+		return nil, err
 	}
 	return triage.Train(tax, triage.BuiltinExamples())
 }
@@ -82,8 +93,8 @@ func classifyLine(enc *json.Encoder, m *triage.Model, line string) error {
 		return fail("invalid_utf8", "该行不是合法的 UTF-8 文本")
 	case triage.Validate(line) != nil:
 		return fail("text_required", "该行没有内容")
-	case utf8.RuneCountInString(line) > 4000:
-		return fail("text_too_long", "该行超过 4000 字")
+	case utf8.RuneCountInString(line) > casework.MaxTextLen:
+		return fail("text_too_long", fmt.Sprintf("该行超过 %d 字", casework.MaxTextLen))
 	}
 	return enc.Encode(m.Classify(line, triage.Signals{}))
 }

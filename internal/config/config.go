@@ -82,29 +82,31 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
 }
 
-// Validate checks the settings once, at start.
-func (s *Serve) Validate() error {
+// Validate checks the settings once, at start, and returns the zone's
+// time zone it loaded on the way.
+func (s *Serve) Validate() (*time.Location, error) {
 	if s.Addr == "" {
-		return fmt.Errorf("config: --addr is empty")
+		return nil, fmt.Errorf("config: --addr is empty")
 	}
 	if s.LogFormat != "text" && s.LogFormat != "json" {
-		return fmt.Errorf("config: --log-format must be text or json, got %q", s.LogFormat)
+		return nil, fmt.Errorf("config: --log-format must be text or json, got %q", s.LogFormat)
 	}
 	switch s.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("config: --log-level must be debug, info, warn or error, got %q", s.LogLevel)
+		return nil, fmt.Errorf("config: --log-level must be debug, info, warn or error, got %q", s.LogLevel)
 	}
-	if _, err := s.Location(); err != nil {
-		return err
+	loc, err := s.Location()
+	if err != nil {
+		return nil, err
 	}
 	if s.ReturnLimit < 1 || s.ReturnLimit > 20 {
-		return fmt.Errorf("config: --return-limit must be between 1 and 20, got %d", s.ReturnLimit)
+		return nil, fmt.Errorf("config: --return-limit must be between 1 and 20, got %d", s.ReturnLimit)
 	}
 	if s.AdminToken != "" && len(s.AdminToken) < 16 {
-		return fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must be at least 16 characters")
+		return nil, fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must be at least 16 characters")
 	}
-	return nil
+	return loc, nil
 }
 
 // Location loads the zone's time zone.

@@ -178,9 +178,7 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
-		rt := z.rules.Route(z.dir, z.ents, c, actor.UnitID, z.loc)
-		rt.Dispatch = false // the stories say who dispatched what
-		c.Routing = &rt
+		routeWithoutDispatch(&c, z.rules, z.dir, z.ents, actor.UnitID, z.loc)
 		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)

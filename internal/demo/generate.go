@@ -244,15 +244,13 @@ func SampleReport(rnd *rand.Rand) map[string]any {
 			return c.w
 		}).ch,
 		"text":     textFor(rnd, typ),
-		"reporter": map[string]any{"name": string(surnames[rnd.IntN(len(surnames))]) + "某", "phone": fmt.Sprintf("1380%07d", 1+rnd.IntN(9999999))},
+		"reporter": map[string]any{"name": fakeName(rnd), "phone": fmt.Sprintf("1380%07d", 1+rnd.IntN(9999999))},
 	}
 	if rnd.IntN(100) < 85 {
 		body["location"] = map[string]any{"lat": 28.6 + rnd.Float64()*0.6, "lon": 119.8 + rnd.Float64()*0.6}
 	}
 	return body
 }
-
-func (g *generator) textFor(rnd *rand.Rand, typ string) string { return textFor(rnd, typ) }
 
 // textFor tells a dispute of a type in a caller's words, at a place.
 func textFor(rnd *rand.Rand, typ string) string {
@@ -262,8 +260,8 @@ func textFor(rnd *rand.Rand, typ string) string {
 			texts = h.texts
 		}
 	}
-	a := string(surnames[rnd.IntN(len(surnames))]) + "某"
-	b := string(surnames[rnd.IntN(len(surnames))]) + "某"
+	a := fakeName(rnd)
+	b := fakeName(rnd)
 	place := places[rnd.IntN(len(places))]
 	if rnd.IntN(2) == 0 {
 		place = fmt.Sprintf(place, 1+rnd.IntN(200))
@@ -335,13 +333,13 @@ func (g *generator) one(rnd *rand.Rand, at time.Time, earlier []store.BulkCase, 
 	}) float64 {
 		return c.w
 	}).ch
-	text := g.textFor(rnd, typ)
+	text := textFor(rnd, typ)
 	phone := fmt.Sprintf("1380000%04d", 1+rnd.IntN(9999))
 	if rnd.IntN(100) < 8 {
 		phone = fmt.Sprintf("1380001%04d", rnd.IntN(phonePool))
 	}
 	in := casework.Intake{Line: line, Channel: channel, Text: text, Type: typ,
-		Reporter: casework.Reporter{Name: string(surnames[rnd.IntN(len(surnames))]) + "某", Phone: phone}}
+		Reporter: casework.Reporter{Name: fakeName(rnd), Phone: phone}}
 	if rnd.IntN(100) < 85 {
 		// Inside the zone's two grids, or close by.
 		lat, lon := 28.880+rnd.Float64()*0.026, 120.028+rnd.Float64()*0.046
@@ -362,9 +360,7 @@ func (g *generator) one(rnd *rand.Rand, at time.Time, earlier []store.BulkCase, 
 	if err != nil {
 		panic(err) // the generator's own data is valid
 	}
-	rt := g.rules.Route(g.dir, g.ents, c, actor.UnitID, g.loc)
-	rt.Dispatch = false
-	c.Routing = &rt
+	routeWithoutDispatch(&c, g.rules, g.dir, g.ents, actor.UnitID, g.loc)
 	if c.Location != nil {
 		if u, ok := g.dir.UnitAt(*c.Location, routing.KindGrid); ok {
 			c.GridID = &u.ID

@@ -52,6 +52,10 @@ var history = []histType{
 	{"other", 3, []string{"%s反映%s在小区内违规停放货车影响通行"}},
 }
 
+// fakeName draws a surname and hides the given name behind 某, as the
+// zone's records print a caller's name.
+func fakeName(rnd *rand.Rand) string { return string(surnames[rnd.IntN(len(surnames))]) + "某" }
+
 var surnames = []rune("张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
 
 // loadHistory writes the period's disputes, each through the engine with
@@ -69,8 +73,8 @@ func (z *zone) loadHistory(ctx context.Context) error {
 	var plans []plan
 	span := PeriodTo.Sub(PeriodFrom)
 	pick := func(h histType) plan {
-		a := string(surnames[rnd.IntN(len(surnames))]) + "某"
-		b := string(surnames[rnd.IntN(len(surnames))]) + "某"
+		a := fakeName(rnd)
+		b := fakeName(rnd)
 		text := fmt.Sprintf(h.texts[rnd.IntN(len(h.texts))], a, b)
 		at := PeriodFrom.Add(time.Duration(rnd.Int64N(int64(span - 48*time.Hour))))
 		// Calls come in the day and evening more than at night.
@@ -159,9 +163,7 @@ func (z *zone) historyCase(ctx context.Context, rnd *rand.Rand, typ, text, name 
 		if err != nil {
 			return 0, err
 		}
-		rt := z.rules.Route(z.dir, z.ents, c, actor.UnitID, z.loc)
-		rt.Dispatch = false
-		c.Routing = &rt
+		routeWithoutDispatch(&c, z.rules, z.dir, z.ents, actor.UnitID, z.loc)
 		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
 		return created.Case.ID, err
 	}
@@ -198,7 +200,7 @@ func (z *zone) historyCase(ctx context.Context, rnd *rand.Rand, typ, text, name 
 			// Duplicate calls while the team is on its way, merged at once.
 			for k, text := range dups {
 				dupAt := at.Add(time.Duration(k+1) * sec(40, 120))
-				dup, err := receive(text, string(surnames[rnd.IntN(len(surnames))])+"某", dupAt)
+				dup, err := receive(text, fakeName(rnd), dupAt)
 				if err != nil {
 					return err
 				}

@@ -126,6 +126,16 @@ type zone struct {
 	cls   casework.Classifier
 }
 
+// routeWithoutDispatch routes c as the rules decide, but leaves the
+// dispatch to the demo's own steps: the stories and the history say who
+// dispatched what.
+func routeWithoutDispatch(c *casework.Case, rules routing.RuleSet, dir *routing.Directory, ents *routing.EnterpriseIndex,
+	reporterUnit *int64, loc *time.Location) {
+	rt := rules.Route(dir, ents, *c, reporterUnit, loc)
+	rt.Dispatch = false
+	c.Routing = &rt
+}
+
 func (z *zone) directory(ctx context.Context, now time.Time) error {
 	for _, spec := range units {
 		nu := routing.NewUnit{Name: spec.name, Kind: spec.kind}

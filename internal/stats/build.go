@@ -91,10 +91,10 @@ func Build(ctx context.Context, src Source, req Request, now time.Time) (*Report
 			return nil, err
 		}
 	}
-	if r.Summary, err = summaryOf(ctx, src, req.Line, req.From, req.To); err != nil {
+	if r.Summary, err = SummaryOf(ctx, src, req.Line, req.From, req.To); err != nil {
 		return nil, err
 	}
-	if r.Trend, err = trendOf(ctx, src, r.Summary); err != nil {
+	if r.Trend, err = TrendOf(ctx, src, r.Summary); err != nil {
 		return nil, err
 	}
 	f := Filter{From: req.From, To: req.To, Line: req.Line}
@@ -125,10 +125,6 @@ func Build(ctx context.Context, src Source, req Request, now time.Time) (*Report
 
 // SummaryOf computes the contract's summary for a period.
 func SummaryOf(ctx context.Context, src Source, line string, from, to time.Time) (Summary, error) {
-	return summaryOf(ctx, src, line, from, to)
-}
-
-func summaryOf(ctx context.Context, src Source, line string, from, to time.Time) (Summary, error) {
 	cells, err := src.SummaryCells(ctx, line, from, to)
 	if err != nil {
 		return Summary{}, err
@@ -138,17 +134,13 @@ func summaryOf(ctx context.Context, src Source, line string, from, to time.Time)
 
 // TrendOf compares a summary with the period before and a year before.
 func TrendOf(ctx context.Context, src Source, cur Summary) (Trend, error) {
-	return trendOf(ctx, src, cur)
-}
-
-func trendOf(ctx context.Context, src Source, cur Summary) (Trend, error) {
 	pf, pt := PeriodBefore(cur.From, cur.To)
-	prev, err := summaryOf(ctx, src, cur.Line, pf, pt)
+	prev, err := SummaryOf(ctx, src, cur.Line, pf, pt)
 	if err != nil {
 		return Trend{}, err
 	}
 	yf, yt := cur.From.AddDate(-1, 0, 0), cur.To.AddDate(-1, 0, 0)
-	last, err := summaryOf(ctx, src, cur.Line, yf, yt)
+	last, err := SummaryOf(ctx, src, cur.Line, yf, yt)
 	if err != nil {
 		return Trend{}, err
 	}

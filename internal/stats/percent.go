@@ -64,9 +64,6 @@ func WholePercents(counts []int64, total int64) []int {
 	return out
 }
 
-// Rate is n of d in percent to one decimal, 0 when d is 0.
-func Rate(n, d int64) float64 { return Percent(n, d) }
-
 // Change is the change from prev to cur in percent to one decimal (环比,
 // 同比), nil when there is nothing to compare with.
 func Change(cur, prev int64) *float64 {

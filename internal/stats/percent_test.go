@@ -18,7 +18,7 @@ func TestThePublishedFigures(t *testing.T) {
 	if got := fmt.Sprint(one); got != "[46.6 39.7 5.7 8]" {
 		t.Fatalf("one decimal %s", got)
 	}
-	if r := Rate(169, 174); r != 97.1 {
+	if r := Percent(169, 174); r != 97.1 {
 		t.Fatalf("success rate %v, published 97.1", r)
 	}
 	// As printed (13 other, 173 in all) the figures do not hold together.

@@ -46,10 +46,10 @@ type Row struct {
 
 func rowOf(g Group, label string) Row {
 	return Row{
-		Key: g.Key, Label: label, Reports: g.Reports, Total: g.Total, Success: g.Success, SuccessRate: Rate(g.Success, g.Total),
-		Resolved: g.Resolved, Open: g.Open, Merged: g.Merged, RepeatReportRate: Rate(g.Merged, g.Reports),
-		Repeats: g.Repeats, RepeatDisputeRate: Rate(g.Repeats, g.Total), ReferredPolice: g.ReferredPolice, HighRisk: g.HighRisk,
-		FollowUps: g.Closed, FollowUpRate: Rate(g.Closed, g.Resolved), Rated: g.Rated, SatisfactionRate: Rate(g.Satisfied, g.Rated),
+		Key: g.Key, Label: label, Reports: g.Reports, Total: g.Total, Success: g.Success, SuccessRate: Percent(g.Success, g.Total),
+		Resolved: g.Resolved, Open: g.Open, Merged: g.Merged, RepeatReportRate: Percent(g.Merged, g.Reports),
+		Repeats: g.Repeats, RepeatDisputeRate: Percent(g.Repeats, g.Total), ReferredPolice: g.ReferredPolice, HighRisk: g.HighRisk,
+		FollowUps: g.Closed, FollowUpRate: Percent(g.Closed, g.Resolved), Rated: g.Rated, SatisfactionRate: Percent(g.Satisfied, g.Rated),
 	}
 }
 
@@ -121,7 +121,7 @@ func Stages(times []StageTime, order []string) []StageStat {
 	}
 	var out []StageStat
 	for stage, st := range by {
-		st.OnTimeRate = Rate(st.OnTime, st.Count)
+		st.OnTimeRate = Percent(st.OnTime, st.Count)
 		st.MedianSeconds, st.P90Seconds = quantile(durations[stage], 0.5), quantile(durations[stage], 0.9)
 		out = append(out, *st)
 	}
@@ -179,6 +179,26 @@ func points(cur, prev Summary) *float64 {
 	}
 	v := math.Round((cur.SuccessRate-prev.SuccessRate)*10) / 10
 	return &v
+}
+
+// PeriodOf is the period [from, to) in loc of a daily, weekly or monthly
+// report that holds the calendar date of t (its year, month and day as t
+// reads them): the day, the week starting on Monday, or the month. For any
+// other kind it returns zero times.
+func PeriodOf(kind string, t time.Time, loc *time.Location) (from, to time.Time) {
+	switch kind {
+	case KindDaily:
+		from = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		return from, from.AddDate(0, 0, 1)
+	case KindWeekly:
+		from = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		from = from.AddDate(0, 0, -((int(from.Weekday()) + 6) % 7))
+		return from, from.AddDate(0, 0, 7)
+	case KindMonthly:
+		from = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		return from, from.AddDate(0, 1, 0)
+	}
+	return from, to
 }
 
 // PeriodBefore is the period of the same length just before [from, to);

@@ -83,6 +83,6 @@ func Summarize(cells []Cell, line string, from, to time.Time) Summary {
 		s.ByCategory = append(s.ByCategory, CategoryCount{Category: cat, Label: casework.CategoryLabel(cat), Count: counts[i],
 			Percent: Percent(counts[i], s.Total), PercentWhole: whole[i]})
 	}
-	s.SuccessRate = Rate(s.Success, s.Total)
+	s.SuccessRate = Percent(s.Success, s.Total)
 	return s
 }

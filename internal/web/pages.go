@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -109,35 +108,29 @@ func renderPages(files fs.FS, assets *assetSet) (pageSet, error) {
 // buildImportMap maps every module's plain URL to its hashed one. Module
 // specifiers that resolve to /static/js/x.js load /static/js/x.<hash>.js.
 func buildImportMap(assets *assetSet) (string, error) {
-	imports := map[string]string{}
-	for _, name := range assets.Names() {
-		if strings.HasPrefix(name, "js/") && strings.HasSuffix(name, ".js") {
-			u, _ := assets.URL(name)
-			imports[staticPrefix+name] = u
-		}
-	}
-	keys := make([]string, 0, len(imports))
-	for k := range imports {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	// json.Marshal sorts map keys; encode by hand only to keep one entry a
-	// line, which reads better in the page source.
+	// Names come sorted, and so do the entries. json.Marshal would sort a
+	// map too; encode by hand only to keep one entry a line, which reads
+	// better in the page source.
 	var b strings.Builder
 	b.WriteString("{\"imports\": {\n")
-	for i, k := range keys {
-		kj, err := json.Marshal(k)
+	sep := ""
+	for _, name := range assets.Names() {
+		if !strings.HasPrefix(name, "js/") || !strings.HasSuffix(name, ".js") {
+			continue
+		}
+		u, _ := assets.URL(name)
+		kj, err := json.Marshal(staticPrefix + name)
 		if err != nil {
 			return "", err
 		}
-		vj, err := json.Marshal(imports[k])
+		vj, err := json.Marshal(u)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString("  " + string(kj) + ": " + string(vj))
-		if i < len(keys)-1 {
-			b.WriteString(",")
-		}
+		b.WriteString(sep + "  " + string(kj) + ": " + string(vj))
+		sep = ",\n"
+	}
+	if sep != "" {
 		b.WriteString("\n")
 	}
 	b.WriteString("}}")
