@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,9 +95,8 @@ type hit struct{ id, at int64 }
 var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[], $2::bigint[]) AS u(k, since)
 	CROSS JOIN LATERAL (SELECT case_id, at FROM dedup_keys WHERE k = u.k AND at >= u.since ORDER BY at DESC LIMIT %d) d`, perKey+1)
 
-// lookupKeys reads each key's perKey+1 newest rows since its time: one
-// prepared statement per key on SQLite (in process, a statement is cheap),
-// one query for all keys on PostgreSQL (where each is a round trip).
+// lookupKeys reads each key's perKey+1 newest rows since its time, all
+// keys in one statement (per 16 keys on SQLite).
 func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64][]hit, error) {
 	byKey := map[int64][]hit{}
 	if s.dialect == Postgres {
@@ -114,25 +115,60 @@ func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64
 		}
 		return byKey, rows.Err()
 	}
-	for i, k := range keys {
-		rows, err := s.rows(ctx, "dedup_lookup", k, sinces[i])
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var h hit
-			if err := rows.Scan(&h.id, &h.at); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			byKey[k] = append(byKey[k], h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	for start := 0; start < len(keys); start += lookupSizes[len(lookupSizes)-1] {
+		if err := s.lookupSQLite(ctx, keys[start:min(start+lookupSizes[len(lookupSizes)-1], len(keys))], sinces[start:], byKey); err != nil {
 			return nil, err
 		}
 	}
 	return byKey, nil
+}
+
+// lookupSizes are the key counts the SQLite lookup is prepared for.
+var lookupSizes = []int{4, 8, 16}
+
+// lookupSQLite reads up to lookupSizes' largest keys in one statement.
+func (s *Store) lookupSQLite(ctx context.Context, keys, sinces []int64, byKey map[int64][]hit) error {
+	n := lookupSizes[0]
+	for n < len(keys) {
+		n *= 2
+	}
+	args := make([]any, 0, 2*n)
+	for i := range n {
+		j := min(i, len(keys)-1)
+		args = append(args, keys[j], sinces[j])
+	}
+	rows, err := s.rows(ctx, "dedup_lookup_"+strconv.Itoa(n), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	done := make(map[int64]bool, len(keys))
+	for rows.Next() {
+		var k int64
+		var list sql.NullString
+		if err := rows.Scan(&k, &list); err != nil {
+			return err
+		}
+		if done[k] || !list.Valid {
+			continue // a padding repeat, or no rows
+		}
+		done[k] = true
+		for pair := range strings.SplitSeq(list.String, ",") {
+			id, at, ok := strings.Cut(pair, ":")
+			if !ok {
+				return fmt.Errorf("store: duplicate index row %q", pair)
+			}
+			var h hit
+			if h.id, err = strconv.ParseInt(id, 10, 64); err == nil {
+				h.at, err = strconv.ParseInt(at, 10, 64)
+			}
+			if err != nil {
+				return fmt.Errorf("store: duplicate index row %q: %w", pair, err)
+			}
+			byKey[k] = append(byKey[k], h)
+		}
+	}
+	return rows.Err()
 }
 
 // summaryColumns are what the duplicate check reads of a candidate: far

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -98,12 +99,24 @@ const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.body, d.attempts
 // reads the candidates of one duplicate check.
 const maxIDs = maxCandidates
 
+// sqliteQueries are named queries only SQLite runs: PostgreSQL reads the
+// duplicate index with a lateral join instead (pgLookup).
+var sqliteQueries = map[string]string{}
+
 func init() {
-	// A key's most recent perKey+1 rows within its look-back: a range of
-	// the primary key read backwards, so a key on thousands of rows costs
-	// no more than one on a handful. One statement per key: SQLite
-	// re-prepares a UNION of such sub-selects on every run.
-	queries["dedup_lookup"] = fmt.Sprintf(`SELECT case_id, at FROM dedup_keys WHERE k = ? AND at >= ? ORDER BY at DESC LIMIT %d`, perKey+1)
+	// Each key's most recent perKey+1 rows within its look-back, for a
+	// list of keys in one statement: per key a range of the primary key
+	// read backwards (so a key on thousands of rows costs no more than one
+	// on a handful), its rows folded into one text of "id:at" pairs. (A
+	// UNION of per-key sub-selects would be re-prepared by SQLite on every
+	// run.) Lists are padded to lookupSizes by repeating a key.
+	for _, n := range lookupSizes {
+		sqliteQueries[fmt.Sprintf("dedup_lookup_%d", n)] = `WITH q(k, since) AS (VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ") + `)
+			SELECT q.k, (SELECT group_concat(case_id || ':' || at, ',') FROM (
+				SELECT case_id, at FROM dedup_keys WHERE k = q.k AND at >= q.since ORDER BY at DESC LIMIT ` +
+			strconv.Itoa(perKey+1) + `)) FROM q`
+	}
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
 	// The API token the administrator's bootstrap ensures: its id is not

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,6 +113,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	s.q = make(map[string]string, len(queries))
 	for name, q := range queries {
 		s.q[name] = s.rebind(q)
+	}
+	if s.dialect == SQLite {
+		maps.Copy(s.q, sqliteQueries)
 	}
 	if err := s.migrate(ctx, migrations); err != nil {
 		s.closeDBs()
