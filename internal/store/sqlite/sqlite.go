@@ -32,9 +32,7 @@ func Path(dataDir string) string { return filepath.Join(dataDir, "yizhan.db") }
 // commit wait for the WAL to reach the disk: what is acknowledged survives
 // a power cut. temp_store=MEMORY keeps the group commit's savepoint
 // journals in memory rather than in a temporary file (each savepoint
-// wrote the pages it touched there first); the writer's 64 MiB page cache
-// holds the indexes every intake touches (the readers' caches are emptied
-// by every commit anyway).
+// wrote the pages it touched there first).
 func Open(dataDir string, readers int) (write, read *sql.DB, err error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("sqlite: create data directory: %w", err)
@@ -44,7 +42,7 @@ func Open(dataDir string, readers int) (write, read *sql.DB, err error) {
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(15000)", "foreign_keys(1)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
-	wq := url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-65536)"}}
+	wq := url.Values{"_txlock": {"immediate"}}
 	for _, p := range pragmas["_pragma"] {
 		wq.Add("_pragma", p)
 	}
