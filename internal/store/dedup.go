@@ -96,7 +96,7 @@ var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[]
 	CROSS JOIN LATERAL (SELECT case_id, at FROM dedup_keys WHERE k = u.k AND at >= u.since ORDER BY at DESC LIMIT %d) d`, perKey+1)
 
 // lookupKeys reads each key's perKey+1 newest rows since its time, all
-// keys in one statement (per 16 keys on SQLite).
+// keys in one statement (per 32 keys on SQLite, more than a report has).
 func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64][]hit, error) {
 	byKey := map[int64][]hit{}
 	if s.dialect == Postgres {
@@ -115,16 +115,19 @@ func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64
 		}
 		return byKey, rows.Err()
 	}
-	for start := 0; start < len(keys); start += lookupSizes[len(lookupSizes)-1] {
-		if err := s.lookupSQLite(ctx, keys[start:min(start+lookupSizes[len(lookupSizes)-1], len(keys))], sinces[start:], byKey); err != nil {
+	most := lookupSizes[len(lookupSizes)-1]
+	for start := 0; start < len(keys); start += most {
+		end := min(start+most, len(keys))
+		if err := s.lookupSQLite(ctx, keys[start:end], sinces[start:end], byKey); err != nil {
 			return nil, err
 		}
 	}
 	return byKey, nil
 }
 
-// lookupSizes are the key counts the SQLite lookup is prepared for.
-var lookupSizes = []int{4, 8, 16}
+// lookupSizes are the key counts the SQLite lookup is prepared for; the
+// largest holds every key of a report (dedup.MaxQueryKeys is 30).
+var lookupSizes = []int{4, 8, 16, 32}
 
 // lookupSQLite reads up to lookupSizes' largest keys in one statement.
 func (s *Store) lookupSQLite(ctx context.Context, keys, sinces []int64, byKey map[int64][]hit) error {
