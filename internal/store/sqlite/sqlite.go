@@ -30,19 +30,20 @@ func Path(dataDir string) string { return filepath.Join(dataDir, "yizhan.db") }
 // write connection, which the group commit owns, and a pool of read-only
 // connections that WAL lets run beside it. synchronous=FULL makes every
 // commit wait for the WAL to reach the disk: what is acknowledged survives
-// a power cut. temp_store=MEMORY keeps the group commit's savepoint
-// journals in memory rather than in a temporary file (each savepoint
-// wrote the pages it touched there first).
+// a power cut. On the write connection temp_store=MEMORY keeps the group
+// commit's savepoint journals in memory rather than in a temporary file
+// (each savepoint wrote the pages it touched there first); the readers
+// keep their sorts in temporary files, which bounds their memory.
 func Open(dataDir string, readers int) (write, read *sql.DB, err error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("sqlite: create data directory: %w", err)
 	}
 	path := Path(dataDir)
 	pragmas := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(15000)", "foreign_keys(1)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(15000)", "foreign_keys(1)"} {
 		pragmas.Add("_pragma", p)
 	}
-	wq := url.Values{"_txlock": {"immediate"}}
+	wq := url.Values{"_txlock": {"immediate"}, "_pragma": {"temp_store(MEMORY)"}}
 	for _, p := range pragmas["_pragma"] {
 		wq.Add("_pragma", p)
 	}
