@@ -309,6 +309,9 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err != nil {
 		return err
 	}
+	if s.summaries != nil {
+		s.updated = append(s.updated, after.ID) // the writer's own list
+	}
 	res, err := s.txExec(ctx, tx, "update_case",
 		string(after.Status), after.Category, after.Type, boolInt(after.Police), after.Risk, after.Priority,
 		nullID(after.UnitID), nullID(after.DuplicateOf), nullOutcome(after.Outcome), nullInt(after.Satisfaction),

@@ -1,12 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -194,6 +196,28 @@ const (
 // decoded only for what the check uses (the callers of merged duplicates),
 // and only when it holds them.
 func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if tx == nil && s.summaries != nil {
+		// The readers, on SQLite: what the cache holds, the rest read and
+		// kept. The write (tx) reads its own uncommitted state instead.
+		gen := s.summaries.generation()
+		hits, misses := s.summaries.get(ids)
+		read, err := s.readSummaries(ctx, nil, misses)
+		if err != nil {
+			return nil, err
+		}
+		s.summaries.put(gen, read)
+		out := append(hits, read...)
+		slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) }) // as the database answers
+		return out, nil
+	}
+	return s.readSummaries(ctx, tx, ids)
+}
+
+// readSummaries reads candidates' summaries from the database.
+func (s *Store) readSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

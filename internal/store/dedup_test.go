@@ -84,3 +84,38 @@ func TestDuplicateLookupReadsEveryKey(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateCandidatesAreCurrent checks that a candidate read once (and,
+// on SQLite, kept in memory) is read as it stands after an action changed
+// it.
+func TestDuplicateCandidatesAreCurrent(t *testing.T) {
+	t.Parallel()
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			st := b.Open(t)
+			id := indexedCase(t, st, t0, "phone:13800000003")
+			lookups := []store.KeyLookup{{Key: "phone:13800000003", Since: t0.Add(-time.Hour)}}
+			find := func() casework.Case {
+				t.Helper()
+				found, err := st.FindDuplicates(context.Background(), lookups)
+				if err != nil || len(found) != 1 || found[0].ID != id {
+					t.Fatalf("found %+v, %v", found, err)
+				}
+				return found[0]
+			}
+			if c := find(); c.Status != casework.StatusReceived || c.Version != 1 {
+				t.Fatalf("first read %s v%d", c.Status, c.Version)
+			}
+			first := find()
+			first.Callers = append(first.Callers, "13800000009") // a caller's copy, not the cache's
+			unit := int64(3)
+			if _, err := act(st, id, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, t0.Add(time.Minute), nil); err != nil {
+				t.Fatal(err)
+			}
+			if c := find(); c.Status != casework.StatusDispatched || c.Version != 2 || len(c.Callers) != 0 {
+				t.Fatalf("after the action %s v%d callers %v", c.Status, c.Version, c.Callers)
+			}
+		})
+	}
+}

@@ -67,7 +67,12 @@ type Store struct {
 	loc     *time.Location
 	clocks  atomic.Pointer[casework.Clocks]
 	recent  *recentKeys
-	bulk    sync.Map // multi-row inserts of history loads, by table and size
+	// summaries caches the duplicate check's candidates (SQLite only);
+	// updated lists the cases the writer's current batch updated, for it
+	// to invalidate when the batch ends.
+	summaries *summaryCache
+	updated   []int64
+	bulk      sync.Map // multi-row inserts of history loads, by table and size
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -108,6 +113,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 			return nil, err
 		}
 		s.dialect, s.wdb, s.rdb = SQLite, w, r
+		s.summaries = newSummaryCache(16 << 20)
 		migrations = sqlite.Migrations()
 	}
 	s.q = make(map[string]string, len(queries))
@@ -127,6 +133,12 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
 	s.w.flush = s.flushCounts
+	if s.summaries != nil {
+		s.w.ended = func() {
+			s.summaries.invalidate(s.updated)
+			s.updated = s.updated[:0]
+		}
+	}
 	s.w.start()
 	return s, nil
 }

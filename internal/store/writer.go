@@ -32,7 +32,10 @@ type writer struct {
 	// flush writes, before the batch commits, what its writes counted
 	// together (rollups), so that thirty creations cost one update of a
 	// counter rather than thirty.
-	flush    func(ctx context.Context, tx *sql.Tx, d *deltas) error
+	flush func(ctx context.Context, tx *sql.Tx, d *deltas) error
+	// ended, when set, runs on the writer after each batch's transaction
+	// ended (committed or not), before its requests are answered.
+	ended    func()
 	ops      chan writeOp
 	maxBatch int
 	stop     chan struct{}
@@ -146,6 +149,9 @@ func (w *writer) commit(batch []writeOp) {
 	w.batchSize.Observe(float64(len(batch)))
 	errs := make([]error, len(batch))
 	err := w.runBatch(batch, errs)
+	if w.ended != nil {
+		w.ended()
+	}
 	w.finished.Add(1)
 	w.commitDur.Observe(time.Since(start).Seconds())
 	for i, op := range batch {

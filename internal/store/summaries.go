@@ -1,0 +1,127 @@
+package store
+
+import (
+	"container/list"
+	"slices"
+	"sync"
+
+	"github.com/yizhan/yizhan/internal/casework"
+)
+
+// summaryCache keeps the duplicate check's candidate summaries in memory on
+// SQLite, where this process is the database's only writer: a candidate is
+// read again by every report that shares its keys, and each read of SQLite
+// contends with the writer for the page cache's lock (see
+// docs/PERFORMANCE.md). The writer invalidates every case it updated when
+// its batch ends, before it answers; a read that raced an invalidation does
+// not fill the cache (generation). PostgreSQL nodes share the database with
+// other writers and read it every time.
+type summaryCache struct {
+	mu    sync.Mutex
+	gen   uint64     // bumped by every invalidation
+	bytes int        // approximate size of what is held
+	max   int        // bound on bytes
+	order *list.List // of *cachedSummary, most recent first
+	byID  map[int64]*list.Element
+}
+
+type cachedSummary struct {
+	c     casework.Case
+	bytes int
+}
+
+func newSummaryCache(maxBytes int) *summaryCache {
+	return &summaryCache{max: maxBytes, order: list.New(), byID: map[int64]*list.Element{}}
+}
+
+// generation is read before the database: a put with an older generation
+// is dropped, since an update may have committed during the read.
+func (sc *summaryCache) generation() uint64 {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.gen
+}
+
+// get answers copies of the cached summaries of ids and the ids it does
+// not hold.
+func (sc *summaryCache) get(ids []int64) (hits []casework.Case, misses []int64) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, id := range ids {
+		el, ok := sc.byID[id]
+		if !ok {
+			misses = append(misses, id)
+			continue
+		}
+		sc.order.MoveToFront(el)
+		hits = append(hits, cloneSummary(el.Value.(*cachedSummary).c))
+	}
+	return hits, misses
+}
+
+// put keeps summaries read at generation gen, unless an invalidation came
+// since.
+func (sc *summaryCache) put(gen uint64, cs []casework.Case) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if gen != sc.gen {
+		return
+	}
+	for _, c := range cs {
+		if _, ok := sc.byID[c.ID]; ok {
+			continue
+		}
+		n := summarySize(c)
+		sc.byID[c.ID] = sc.order.PushFront(&cachedSummary{c: cloneSummary(c), bytes: n})
+		sc.bytes += n
+	}
+	for sc.bytes > sc.max && sc.order.Len() > 0 {
+		sc.remove(sc.order.Back())
+	}
+}
+
+// invalidate drops the summaries of cases that were written.
+func (sc *summaryCache) invalidate(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.gen++
+	for _, id := range ids {
+		if el, ok := sc.byID[id]; ok {
+			sc.remove(el)
+		}
+	}
+}
+
+func (sc *summaryCache) remove(el *list.Element) {
+	cs := sc.order.Remove(el).(*cachedSummary)
+	delete(sc.byID, cs.c.ID)
+	sc.bytes -= cs.bytes
+}
+
+// summarySize approximates the memory a summary holds.
+func summarySize(c casework.Case) int {
+	n := 256 + len(c.Number) + len(c.Channel) + len(c.Category) + len(c.Type) + len(c.Text) +
+		len(c.Reporter.Phone) + len(c.Address)
+	for _, p := range c.Callers {
+		n += 16 + len(p)
+	}
+	return n
+}
+
+// cloneSummary copies what a summary points to, so that no caller shares
+// it with the cache.
+func cloneSummary(c casework.Case) casework.Case {
+	if c.Location != nil {
+		l := *c.Location
+		c.Location = &l
+	}
+	if c.LastReportAt != nil {
+		t := *c.LastReportAt
+		c.LastReportAt = &t
+	}
+	c.Callers = slices.Clone(c.Callers)
+	return c
+}
