@@ -72,7 +72,8 @@ type Store struct {
 	// to invalidate when the batch ends.
 	summaries *summaryCache
 	updated   []int64
-	bulk      sync.Map // multi-row inserts of history loads, by table and size
+	hooks     activeHooks // the active webhooks, kept a second
+	bulk      sync.Map    // multi-row inserts of history loads, by table and size
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.

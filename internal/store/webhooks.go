@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -19,7 +21,45 @@ func (s *Store) CreateWebhook(ctx context.Context, n notify.NewWebhook, now time
 		return tx.QueryRowContext(ctx, s.rebind(`INSERT INTO webhooks (url, secret, events, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id`),
 			n.URL, n.Secret, string(events), micros(now)).Scan(&id)
 	})
+	s.hooks.clear()
 	return id, err
+}
+
+// activeHooks keeps the active subscriptions for a second: every published
+// event asks for them, and they change seldom. A change made through this
+// store clears them at once (a read that raced the change is not kept);
+// another PostgreSQL node's change is seen within the second.
+type activeHooks struct {
+	mu    sync.Mutex
+	gen   uint64
+	at    time.Time
+	hooks []notify.Webhook
+}
+
+const activeHooksFor = time.Second
+
+func (h *activeHooks) get(now time.Time) (hooks []notify.Webhook, gen uint64, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.hooks == nil || now.Sub(h.at) >= activeHooksFor || now.Before(h.at) {
+		return nil, h.gen, false
+	}
+	return slices.Clone(h.hooks), h.gen, true
+}
+
+func (h *activeHooks) put(gen uint64, now time.Time, hooks []notify.Webhook) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if gen == h.gen {
+		h.hooks, h.at = slices.Clone(hooks), now
+	}
+}
+
+func (h *activeHooks) clear() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.gen++
+	h.hooks = nil
 }
 
 // Webhooks answers every subscription, active or not.
@@ -27,10 +67,20 @@ func (s *Store) Webhooks(ctx context.Context) ([]notify.Webhook, error) {
 	return s.webhooks(ctx, "webhooks")
 }
 
-// ActiveWebhooks answers the subscriptions that receive deliveries (read
-// for every event published).
+// ActiveWebhooks answers the subscriptions that receive deliveries (asked
+// for every event published; kept a second, see activeHooks).
 func (s *Store) ActiveWebhooks(ctx context.Context) ([]notify.Webhook, error) {
-	return s.webhooks(ctx, "active_webhooks")
+	now := time.Now()
+	hooks, gen, ok := s.hooks.get(now)
+	if ok {
+		return hooks, nil
+	}
+	hooks, err := s.webhooks(ctx, "active_webhooks")
+	if err != nil {
+		return nil, err
+	}
+	s.hooks.put(gen, now, hooks)
+	return hooks, nil
 }
 
 // webhooks runs the named query listing subscriptions.
@@ -58,6 +108,7 @@ func (s *Store) webhooks(ctx context.Context, name string) ([]notify.Webhook, er
 
 // DeactivateWebhook stops deliveries to a subscription; its history stays.
 func (s *Store) DeactivateWebhook(ctx context.Context, id int64) error {
+	defer s.hooks.clear()
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE webhooks SET active = 0 WHERE id = ?`), id)
 		if err != nil {
