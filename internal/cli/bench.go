@@ -17,12 +17,19 @@ import (
 func benchCommand() *cobra.Command {
 	var st config.Store
 	var o bench.Options
-	var only, out, cpuProfile string
+	var only, out, cpuProfile, memLimit string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "measure intake, actions, reads, the summary, the duplicate check, SLA firing, live events, memory and start-up (JSON)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The benchmark runs the server in this process: it gets the
+			// server's memory limit.
+			limit, err := config.ApplyMemoryLimit(memLimit)
+			if err != nil {
+				return err
+			}
+			o.MemoryLimit = limit
 			o.DataDir, o.DBURL = st.DataDir, st.DBURL
 			if !cmd.Flags().Changed("data") {
 				o.DataDir = "" // a fresh store in a temporary directory
@@ -69,6 +76,7 @@ func benchCommand() *cobra.Command {
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
+	config.BindMemoryLimit(cmd.Flags(), &memLimit)
 	cmd.Flags().IntVar(&o.Clients, "clients", 64, "concurrent HTTP clients")
 	cmd.Flags().DurationVar(&o.Duration, "duration", 10*time.Second, "how long each load runs")
 	cmd.Flags().StringVar(&only, "only", "", "comma-separated: startup,intake,actions,read,summary,dedup,sse,memory,sla (default all)")

@@ -106,6 +106,9 @@ func loadClocks(file string) (*casework.Clocks, error) {
 func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut interface{ Write([]byte) (int, error) }) error {
 	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel)
 	slog.SetDefault(log)
+	if _, err := config.ApplyMemoryLimit(cfg.MemoryLimit); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 
