@@ -2,7 +2,6 @@ package store
 
 import (
 	"container/list"
-	"slices"
 	"sync"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -54,7 +53,7 @@ func (sc *summaryCache) get(ids []int64) (hits []casework.Case, misses []int64) 
 			continue
 		}
 		sc.order.MoveToFront(el)
-		hits = append(hits, cloneSummary(el.Value.(*cachedSummary).c))
+		hits = append(hits, el.Value.(*cachedSummary).c.Clone())
 	}
 	return hits, misses
 }
@@ -72,7 +71,7 @@ func (sc *summaryCache) put(gen uint64, cs []casework.Case) {
 			continue
 		}
 		n := summarySize(c)
-		sc.byID[c.ID] = sc.order.PushFront(&cachedSummary{c: cloneSummary(c), bytes: n})
+		sc.byID[c.ID] = sc.order.PushFront(&cachedSummary{c: c.Clone(), bytes: n})
 		sc.bytes += n
 	}
 	for sc.bytes > sc.max && sc.order.Len() > 0 {
@@ -109,19 +108,4 @@ func summarySize(c casework.Case) int {
 		n += 16 + len(p)
 	}
 	return n
-}
-
-// cloneSummary copies what a summary points to, so that no caller shares
-// it with the cache.
-func cloneSummary(c casework.Case) casework.Case {
-	if c.Location != nil {
-		l := *c.Location
-		c.Location = &l
-	}
-	if c.LastReportAt != nil {
-		t := *c.LastReportAt
-		c.LastReportAt = &t
-	}
-	c.Callers = slices.Clone(c.Callers)
-	return c
 }
