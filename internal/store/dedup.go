@@ -192,9 +192,9 @@ const (
 	pgLastReport    = `COALESCE(extra::jsonb ->> 'last_report_at', '')`
 )
 
-// loadSummaries reads candidates for the duplicate check. The extra JSON is
-// decoded only for what the check uses (the callers of merged duplicates),
-// and only when it holds them.
+// loadSummaries answers the candidates of the duplicate check, in the
+// order of their ids: inside the write (tx) as the transaction sees them,
+// on the readers from the summary cache where it holds them.
 func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -216,7 +216,9 @@ func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]c
 	return s.readSummaries(ctx, tx, ids)
 }
 
-// readSummaries reads candidates' summaries from the database.
+// readSummaries reads candidates' summaries from the database. The extra
+// JSON is decoded only for what the check uses (the callers of merged
+// duplicates), and only when it holds them.
 func (s *Store) readSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
 	if len(ids) == 0 {
 		return nil, nil
