@@ -210,7 +210,7 @@ func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]c
 		}
 		s.summaries.put(gen, read)
 		out := append(hits, read...)
-		slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) }) // as the database answers
+		slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) }) // as the query orders them
 		return out, nil
 	}
 	return s.readSummaries(ctx, tx, ids)

@@ -123,6 +123,6 @@ func init() {
 	// needed.
 	queries["ensure_token"] = strings.TrimSuffix(queries["insert_token"], " RETURNING id")
 	for size := 8; size <= maxIDs; size *= 2 {
-		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `)`
+		queries[fmt.Sprintf("summaries_by_ids_%d", size)] = `SELECT ` + summaryColumns + ` FROM cases WHERE id IN (` + placeholders(size) + `) ORDER BY id`
 	}
 }
