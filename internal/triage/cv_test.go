@@ -30,6 +30,17 @@ func TestCrossValidation(t *testing.T) {
 func crossValidate(t *testing.T, tax *Taxonomy, exs []Example, cfg trainConfig, k int) *Evaluation {
 	var all []Example
 	var got []Result
+	eachHeldOut(t, tax, exs, cfg, k, func(m *Model, ex Example) {
+		all = append(all, ex)
+		got = append(got, m.Classify(ex.Text, Signals{}))
+	})
+	return evaluateResults(tax, all, got)
+}
+
+// eachHeldOut splits exs into k folds and, for each fold, trains on the
+// others and hands every example of the fold to answer with that model.
+func eachHeldOut(t *testing.T, tax *Taxonomy, exs []Example, cfg trainConfig, k int, answer func(m *Model, ex Example)) {
+	t.Helper()
 	for f := range k {
 		var tr, te []Example
 		for i, ex := range exs {
@@ -44,11 +55,9 @@ func crossValidate(t *testing.T, tax *Taxonomy, exs []Example, cfg trainConfig, 
 			t.Fatal(err)
 		}
 		for _, ex := range te {
-			all = append(all, ex)
-			got = append(got, m.Classify(ex.Text, Signals{}))
+			answer(m, ex)
 		}
 	}
-	return evaluateResults(tax, all, got)
 }
 
 // policeDetail exposes the inputs of decidePolice for threshold studies.
@@ -82,25 +91,10 @@ func TestPoliceThresholds(t *testing.T) {
 		police       bool
 	}
 	var rows []row
-	const k = 5
-	for f := range k {
-		var tr, te []Example
-		for i, ex := range exs {
-			if i%k == f {
-				te = append(te, ex)
-			} else {
-				tr = append(tr, ex)
-			}
-		}
-		m, err := train(tax, tr, defaultTrainConfig)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ex := range te {
-			p, s, w := m.policeDetail(ex.Text)
-			rows = append(rows, row{p, s, w, ex.Police})
-		}
-	}
+	eachHeldOut(t, tax, exs, defaultTrainConfig, 5, func(m *Model, ex Example) {
+		p, s, w := m.policeDetail(ex.Text)
+		rows = append(rows, row{p, s, w, ex.Police})
+	})
 	for _, tw := range []float32{0.02, 0.05, 0.08, 0.12, 0.2} {
 		for _, ts := range []float32{0.3, 0.4, 0.5} {
 			tp, fp, fn := 0, 0, 0
