@@ -43,6 +43,13 @@ func (k *Clocks) Deadlines(c *Case, evs []Event, now time.Time) ([]Deadline, *ti
 	return ds, &next
 }
 
+// extensionMarks are the marks of the steps of an extension.
+var extensionMarks = map[Action]sla.MarkKind{
+	ActionExtend:     sla.MarkExtendRequested,
+	ActionApproveExt: sla.MarkExtendApproved,
+	ActionRefuseExt:  sla.MarkExtendRefused,
+}
+
 // Marks reduces a timeline to what the clocks need. Actions by people
 // count as responses; what the system writes (warnings, automatic
 // supervision) does not, except a status it changes (a rule's dispatch).
@@ -61,14 +68,7 @@ func Marks(evs []Event) []sla.Mark {
 		case ActionResume:
 			m.Kind = sla.MarkResume
 		case ActionExtend, ActionApproveExt, ActionRefuseExt:
-			switch ev.Action {
-			case ActionExtend:
-				m.Kind = sla.MarkExtendRequested
-			case ActionApproveExt:
-				m.Kind = sla.MarkExtendApproved
-			case ActionRefuseExt:
-				m.Kind = sla.MarkExtendRefused
-			}
+			m.Kind = extensionMarks[ev.Action]
 			m.Stage, _ = ev.Details["stage"].(string)
 			if u, ok := ev.Details["until"].(string); ok {
 				m.Until, _ = time.Parse(time.RFC3339, u)

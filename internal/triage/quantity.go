@@ -265,21 +265,16 @@ func hasMoneyContext(rs []rune, start int) bool {
 }
 
 // GroupSize is the largest number of people a report speaks of, or 0.
-func GroupSize(qs []Quantity) float64 {
-	n := 0.0
-	for _, q := range qs {
-		if q.Kind == KindPeople && q.Value > n {
-			n = q.Value
-		}
-	}
-	return n
-}
+func GroupSize(qs []Quantity) float64 { return largest(qs, KindPeople) }
 
 // MoneyAtStake is the largest sum of money a report speaks of, in yuan.
-func MoneyAtStake(qs []Quantity) float64 {
+func MoneyAtStake(qs []Quantity) float64 { return largest(qs, KindMoney) }
+
+// largest is the largest quantity of a kind, or 0.
+func largest(qs []Quantity, kind QuantityKind) float64 {
 	n := 0.0
 	for _, q := range qs {
-		if q.Kind == KindMoney && q.Value > n {
+		if q.Kind == kind && q.Value > n {
 			n = q.Value
 		}
 	}
