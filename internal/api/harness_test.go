@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +19,7 @@ import (
 	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
-	"github.com/yizhan/yizhan/internal/triage/learn"
+	"github.com/yizhan/yizhan/internal/triage/learn/learntest"
 )
 
 // zone is a test server with a small directory and an account per role.
@@ -111,7 +110,7 @@ func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool) *zone {
 		z.tokens[u.name] = tok
 	}
 	s, err := api.New(ctx, api.Deps{Store: st, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
-		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}, Triage: sharedTriage(t),
+		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}, Triage: learntest.Shared(t),
 		NoDuplicateCheck: !checkDuplicates})
 	if err != nil {
 		t.Fatal(err)
@@ -213,22 +212,3 @@ func (z *zone) act(id int64, user string, body map[string]any) reply {
 }
 
 func time_h(h int) time.Duration { return time.Duration(h) * time.Hour }
-
-var (
-	triageOnce    sync.Once
-	triageLearner *learn.Learner
-	triageErr     error
-)
-
-// sharedTriage trains the triage model once for all the tests of the
-// package: the model is read-only once trained.
-func sharedTriage(t testing.TB) *learn.Learner {
-	triageOnce.Do(func() {
-		triageLearner = &learn.Learner{Log: slog.New(slog.DiscardHandler)}
-		triageErr = triageLearner.Train(context.Background())
-	})
-	if triageErr != nil {
-		t.Fatal(triageErr)
-	}
-	return triageLearner
-}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/yizhan/yizhan/internal/store/storetest"
 	"github.com/yizhan/yizhan/internal/triage"
 	"github.com/yizhan/yizhan/internal/triage/learn"
+	"github.com/yizhan/yizhan/internal/triage/learn/learntest"
 	"github.com/yizhan/yizhan/internal/web"
 )
 
@@ -39,7 +39,7 @@ func newConsoleServer(t testing.TB) *consoleServer {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.SQLite(t)
-	tri := sharedTriage(t)
+	tri := learntest.Shared(t)
 	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, time.Now(), tri); err != nil {
 		t.Fatalf("load demo zone: %v", err)
 	}
@@ -83,26 +83,6 @@ func (z zoneTriage) CategoryOf(typ string) (string, bool) {
 		return "other", true
 	}
 	return z.Learner.CategoryOf(typ)
-}
-
-var (
-	triageOnce    sync.Once
-	triageLearner *learn.Learner
-	triageErr     error
-)
-
-// sharedTriage trains the triage model once for the package's tests; the
-// model is read-only once trained.
-func sharedTriage(t testing.TB) *learn.Learner {
-	t.Helper()
-	triageOnce.Do(func() {
-		triageLearner = &learn.Learner{Log: slog.New(slog.DiscardHandler)}
-		triageErr = triageLearner.Train(context.Background())
-	})
-	if triageErr != nil {
-		t.Fatal(triageErr)
-	}
-	return triageLearner
 }
 
 // call sends one API request and decodes the answer into out.
