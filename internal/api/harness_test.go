@@ -49,12 +49,9 @@ func newZoneWith(t testing.TB, checkDuplicates bool) *zone {
 // onBackends runs a test on a zone of each backend (PostgreSQL when it is
 // reachable), for behaviour whose queries differ between them.
 func onBackends(t *testing.T, checkDuplicates bool, test func(t *testing.T, z *zone)) {
-	for _, b := range storetest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			test(t, newZoneOn(t, b.Open(t), checkDuplicates))
-		})
-	}
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		test(t, newZoneOn(t, st, checkDuplicates))
+	})
 }
 
 func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool) *zone {

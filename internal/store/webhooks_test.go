@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/yizhan/yizhan/internal/notify"
+	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
@@ -13,34 +14,31 @@ import (
 // once.
 func TestActiveWebhooksFollowChanges(t *testing.T) {
 	t.Parallel()
-	for _, b := range storetest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			st, ctx := b.Open(t), context.Background()
-			active := func() []notify.Webhook {
-				t.Helper()
-				hooks, err := st.ActiveWebhooks(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return hooks
-			}
-			if hooks := active(); len(hooks) != 0 {
-				t.Fatalf("before any: %v", hooks)
-			}
-			id, err := st.CreateWebhook(ctx, notify.NewWebhook{URL: "http://127.0.0.1:9/hook", Secret: "s", Events: []string{"receive"}}, t0)
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		active := func() []notify.Webhook {
+			t.Helper()
+			hooks, err := st.ActiveWebhooks(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if hooks := active(); len(hooks) != 1 || hooks[0].ID != id {
-				t.Fatalf("after creating: %v", hooks)
-			}
-			if err := st.DeactivateWebhook(ctx, id); err != nil {
-				t.Fatal(err)
-			}
-			if hooks := active(); len(hooks) != 0 {
-				t.Fatalf("after deactivating: %v", hooks)
-			}
-		})
-	}
+			return hooks
+		}
+		if hooks := active(); len(hooks) != 0 {
+			t.Fatalf("before any: %v", hooks)
+		}
+		id, err := st.CreateWebhook(ctx, notify.NewWebhook{URL: "http://127.0.0.1:9/hook", Secret: "s", Events: []string{"receive"}}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hooks := active(); len(hooks) != 1 || hooks[0].ID != id {
+			t.Fatalf("after creating: %v", hooks)
+		}
+		if err := st.DeactivateWebhook(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if hooks := active(); len(hooks) != 0 {
+			t.Fatalf("after deactivating: %v", hooks)
+		}
+	})
 }

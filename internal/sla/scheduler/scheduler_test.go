@@ -94,62 +94,58 @@ func leaderOnDuty(t *testing.T, st *store.Store) {
 
 func TestWarningsAndBreachesFireOnce(t *testing.T) {
 	t.Parallel()
-	for _, b := range storetest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			st := b.Open(t)
-			leaderOnDuty(t, st)
-			rec := &recorder{}
-			s := &Scheduler{Store: st, Publish: rec, SMS: rec, Log: quiet}
-			c := newCase(t, st, t0)
-			ctx := context.Background()
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		leaderOnDuty(t, st)
+		rec := &recorder{}
+		s := &Scheduler{Store: st, Publish: rec, SMS: rec, Log: quiet}
+		c := newCase(t, st, t0)
+		ctx := context.Background()
 
-			// Nothing is due before 80% of the one-minute response clock.
-			if n, err := s.Tick(ctx, t0.Add(47*time.Second)); err != nil || n != 0 {
-				t.Fatalf("early tick: %d %v", n, err)
+		// Nothing is due before 80% of the one-minute response clock.
+		if n, err := s.Tick(ctx, t0.Add(47*time.Second)); err != nil || n != 0 {
+			t.Fatalf("early tick: %d %v", n, err)
+		}
+		if _, err := s.Tick(ctx, t0.Add(48*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(timeline(t, st, c.ID)); got != "[receive deadline_warning:respond]" {
+			t.Fatalf("after 48s: %s", got)
+		}
+		// Ticking again at the same moment writes nothing twice.
+		if _, err := s.Tick(ctx, t0.Add(48*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		next, _ := st.NextClock(ctx)
+		if next == nil || !next.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("next firing %v, want the respond breach at t0+1m", next)
+		}
+		// At 2m: respond breached (with automatic supervision), dispatch breached too.
+		if _, err := s.Tick(ctx, t0.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprint(timeline(t, st, c.ID))
+		// One supervision for both late stages, not one each.
+		want := "[receive deadline_warning:respond deadline_breach:respond deadline_breach:dispatch supervise:respond]"
+		if got != want {
+			t.Fatalf("after 2m:\n got %s\nwant %s", got, want)
+		}
+		evs, _ := st.Events(ctx, c.ID)
+		if evs[4].Details["leader_name"] != "李某" || evs[4].Actor != "system" || !strings.Contains(evs[4].Reason, "“派单”") {
+			t.Fatalf("supervision not addressed to the duty leader: %+v", evs[4])
+		}
+		if len(rec.sms) != 1 || len(rec.evs) != 4 {
+			t.Fatalf("published %d events, %d sms", len(rec.evs), len(rec.sms))
+		}
+		// A dispatcher's first action stops nothing already breached but
+		// the system's own events never counted as a response.
+		got2, _ := st.GetCase(ctx, c.ID)
+		ds, _ := st.Clocks().Deadlines(&got2, evs, t0.Add(2*time.Minute))
+		for _, d := range ds {
+			if d.Stage == "respond" && (d.MetAt != nil || !d.Breached) {
+				t.Fatalf("system events counted as a response: %+v", d)
 			}
-			if _, err := s.Tick(ctx, t0.Add(48*time.Second)); err != nil {
-				t.Fatal(err)
-			}
-			if got := fmt.Sprint(timeline(t, st, c.ID)); got != "[receive deadline_warning:respond]" {
-				t.Fatalf("after 48s: %s", got)
-			}
-			// Ticking again at the same moment writes nothing twice.
-			if _, err := s.Tick(ctx, t0.Add(48*time.Second)); err != nil {
-				t.Fatal(err)
-			}
-			next, _ := st.NextClock(ctx)
-			if next == nil || !next.Equal(t0.Add(time.Minute)) {
-				t.Fatalf("next firing %v, want the respond breach at t0+1m", next)
-			}
-			// At 2m: respond breached (with automatic supervision), dispatch breached too.
-			if _, err := s.Tick(ctx, t0.Add(2*time.Minute)); err != nil {
-				t.Fatal(err)
-			}
-			got := fmt.Sprint(timeline(t, st, c.ID))
-			// One supervision for both late stages, not one each.
-			want := "[receive deadline_warning:respond deadline_breach:respond deadline_breach:dispatch supervise:respond]"
-			if got != want {
-				t.Fatalf("after 2m:\n got %s\nwant %s", got, want)
-			}
-			evs, _ := st.Events(ctx, c.ID)
-			if evs[4].Details["leader_name"] != "李某" || evs[4].Actor != "system" || !strings.Contains(evs[4].Reason, "“派单”") {
-				t.Fatalf("supervision not addressed to the duty leader: %+v", evs[4])
-			}
-			if len(rec.sms) != 1 || len(rec.evs) != 4 {
-				t.Fatalf("published %d events, %d sms", len(rec.evs), len(rec.sms))
-			}
-			// A dispatcher's first action stops nothing already breached but
-			// the system's own events never counted as a response.
-			got2, _ := st.GetCase(ctx, c.ID)
-			ds, _ := st.Clocks().Deadlines(&got2, evs, t0.Add(2*time.Minute))
-			for _, d := range ds {
-				if d.Stage == "respond" && (d.MetAt != nil || !d.Breached) {
-					t.Fatalf("system events counted as a response: %+v", d)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestOverdueClocksFireAfterRestart(t *testing.T) {

@@ -104,3 +104,15 @@ func openStore(t testing.TB, opt store.Options) *store.Store {
 func Backends() []Backend {
 	return []Backend{{Name: "sqlite", Open: SQLite}, {Name: "postgres", Open: Postgres}}
 }
+
+// OnEach runs test on a fresh store of every backend, each in a parallel
+// subtest named after it.
+func OnEach(t *testing.T, test func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b.Open(t))
+		})
+	}
+}
