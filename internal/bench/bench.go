@@ -26,7 +26,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/demo"
@@ -94,15 +93,8 @@ func openRig(ctx context.Context, o Options, storeOpt store.Options) (*rig, erro
 		return nil, err
 	}
 	r := &rig{st: st}
-	admin, err := st.UserByUsername(ctx, "admin")
-	if err == store.ErrUserNotFound {
-		admin, err = st.CreateUser(ctx, account.NewUser{Username: "admin", Name: "系统管理员", Role: casework.RoleAdmin}, "", false, time.Now())
-	}
+	admin, err := st.EnsureAdminToken(ctx, benchToken, "bench", time.Now())
 	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	if err := st.EnsureToken(ctx, admin.ID, account.HashToken(benchToken), "bench", time.Now()); err != nil {
 		st.Close()
 		return nil, err
 	}

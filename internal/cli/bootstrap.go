@@ -7,12 +7,8 @@ import (
 	"time"
 
 	"github.com/yizhan/yizhan/internal/account"
-	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/store"
 )
-
-// adminUsername is the account the bootstrap makes.
-const adminUsername = "admin"
 
 // ensureAdmin makes sure someone can administer the zone. With
 // YIZHAN_ADMIN_TOKEN, an admin token of that value exists. Without it, the
@@ -20,17 +16,8 @@ const adminUsername = "admin"
 // its one-time password once; it must be changed at first login.
 func ensureAdmin(ctx context.Context, st *store.Store, token string, log *slog.Logger, now time.Time) error {
 	if token != "" {
-		u, err := st.UserByUsername(ctx, adminUsername)
-		if errors.Is(err, store.ErrUserNotFound) {
-			u, err = st.CreateUser(ctx, account.NewUser{Username: adminUsername, Name: "系统管理员", Role: casework.RoleAdmin}, "", false, now)
-			if errors.Is(err, store.ErrUsernameTaken) { // another node made it first
-				u, err = st.UserByUsername(ctx, adminUsername)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		return st.EnsureToken(ctx, u.ID, account.HashToken(token), "YIZHAN_ADMIN_TOKEN", now)
+		_, err := st.EnsureAdminToken(ctx, token, "YIZHAN_ADMIN_TOKEN", now)
+		return err
 	}
 	n, err := st.CountUsers(ctx)
 	if err != nil || n > 0 {
@@ -41,7 +28,8 @@ func ensureAdmin(ctx context.Context, st *store.Store, token string, log *slog.L
 	if err != nil {
 		return err
 	}
-	_, err = st.CreateUser(ctx, account.NewUser{Username: adminUsername, Name: "系统管理员", Role: casework.RoleAdmin}, hash, true, now)
+	admin := store.AdminAccount()
+	_, err = st.CreateUser(ctx, admin, hash, true, now)
 	if errors.Is(err, store.ErrUsernameTaken) {
 		return nil
 	}
@@ -49,6 +37,6 @@ func ensureAdmin(ctx context.Context, st *store.Store, token string, log *slog.L
 		return err
 	}
 	log.Warn("首次启动：已创建管理员账号，请用一次性密码登录并立即修改（此密码只显示这一次）",
-		"username", adminUsername, "one_time_password", pw, "login", "POST /api/v1/auth/login")
+		"username", admin.Username, "one_time_password", pw, "login", "POST /api/v1/auth/login")
 	return nil
 }

@@ -143,6 +143,30 @@ func (s *Store) UserByToken(ctx context.Context, hash string, now time.Time) (ac
 	return u, nil
 }
 
+// AdminAccount is the administrator a new zone starts with (the bootstrap
+// of `serve`, the benchmark).
+func AdminAccount() account.NewUser {
+	return account.NewUser{Username: "admin", Name: "系统管理员", Role: casework.RoleAdmin}
+}
+
+// EnsureAdminToken makes sure the administrator account exists (without a
+// password, when it has to be made) and holds an API token of the given
+// value, named name. Several nodes may do it at once.
+func (s *Store) EnsureAdminToken(ctx context.Context, token, name string, now time.Time) (account.User, error) {
+	admin := AdminAccount()
+	u, err := s.UserByUsername(ctx, admin.Username)
+	if errors.Is(err, ErrUserNotFound) {
+		u, err = s.CreateUser(ctx, admin, "", false, now)
+		if errors.Is(err, ErrUsernameTaken) { // another node made it first
+			u, err = s.UserByUsername(ctx, admin.Username)
+		}
+	}
+	if err != nil {
+		return u, err
+	}
+	return u, s.EnsureToken(ctx, u.ID, account.HashToken(token), name, now)
+}
+
 // EnsureToken makes sure a token hash exists for the account, for the
 // YIZHAN_ADMIN_TOKEN bootstrap.
 func (s *Store) EnsureToken(ctx context.Context, userID int64, hash, name string, now time.Time) error {
