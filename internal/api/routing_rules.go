@@ -2,16 +2,12 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/routing"
 )
-
-// routingRulesKey is where the routing rules live among the settings.
-const routingRulesKey = "routing_rules"
 
 // getRules answers the routing rules in force, in order.
 func (s *Server) getRules(w http.ResponseWriter, r *http.Request, _ account.User) {
@@ -44,11 +40,7 @@ func (s *Server) SaveRules(ctx context.Context, raw []byte) (routing.RuleSet, er
 	if err := rules.Validate(s.directory(), s.types); err != nil {
 		return rules, err
 	}
-	js, err := json.Marshal(rules)
-	if err != nil {
-		return rules, err
-	}
-	if err := s.store.SetSetting(ctx, routingRulesKey, js, s.now()); err != nil {
+	if err := s.store.SetRoutingRules(ctx, rules, s.now()); err != nil {
 		return rules, err
 	}
 	return rules, s.reloadDirectory(ctx)

@@ -145,15 +145,9 @@ func (s *Server) reloadDirectory(ctx context.Context) error {
 	if err := s.reloadCalendar(ctx); err != nil {
 		return err
 	}
-	rules := routing.DefaultRules()
-	raw, err := s.store.Setting(ctx, routingRulesKey)
+	rules, err := s.store.RoutingRules(ctx)
 	if err != nil {
 		return err
-	}
-	if raw != nil {
-		if rules, err = routing.ParseRules(raw); err != nil {
-			return fmt.Errorf("api: stored routing rules: %w", err)
-		}
 	}
 	s.dir.Store(routing.NewDirectory(units))
 	s.ents.Store(routing.NewEnterpriseIndex(ents))

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -141,8 +140,7 @@ func (z *zone) people(ctx context.Context, now time.Time) error {
 	if err := rules.Validate(z.dir, casework.ContractTypes{}); err != nil {
 		return err
 	}
-	js, _ := json.Marshal(rules)
-	if err := z.st.SetSetting(ctx, "routing_rules", js, now); err != nil {
+	if err := z.st.SetRoutingRules(ctx, rules, now); err != nil {
 		return err
 	}
 	z.rules = rules

@@ -168,10 +168,8 @@ func newGenerator(ctx context.Context, st *store.Store, loc *time.Location, opt 
 	}
 	g.ents = routing.NewEnterpriseIndex(es)
 	g.rules = routing.DefaultRules()
-	if raw, err := st.Setting(ctx, "routing_rules"); err == nil && raw != nil {
-		if rs, err := routing.ParseRules(raw); err == nil {
-			g.rules = rs
-		}
+	if rs, err := st.RoutingRules(ctx); err == nil {
+		g.rules = rs
 	}
 	return g, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -73,4 +74,31 @@ func (s *Store) scanUnit(r rowScanner) (routing.Unit, error) {
 	}
 	u.CreatedAt, u.UpdatedAt = s.fromMicros(created), s.fromMicros(updated)
 	return u, nil
+}
+
+// routingRulesKey is where the routing rules live among the settings.
+const routingRulesKey = "routing_rules"
+
+// RoutingRules answers the stored routing rules, in order, or the built-in
+// ones when none were stored.
+func (s *Store) RoutingRules(ctx context.Context) (routing.RuleSet, error) {
+	raw, err := s.Setting(ctx, routingRulesKey)
+	if err != nil || raw == nil {
+		return routing.DefaultRules(), err
+	}
+	rules, err := routing.ParseRules(raw)
+	if err != nil {
+		return rules, fmt.Errorf("store: stored routing rules: %w", err)
+	}
+	return rules, nil
+}
+
+// SetRoutingRules stores routing rules the caller checked against the
+// directory.
+func (s *Store) SetRoutingRules(ctx context.Context, rules routing.RuleSet, now time.Time) error {
+	js, err := json.Marshal(rules)
+	if err != nil {
+		return fmt.Errorf("store: encode routing rules: %w", err)
+	}
+	return s.SetSetting(ctx, routingRulesKey, js, now)
 }
