@@ -60,22 +60,7 @@ func viewEvents(evs []casework.Event, role casework.Role) []casework.Event {
 	}
 	out := make([]casework.Event, len(evs))
 	for i, ev := range evs {
-		if rep, ok := ev.Details["reporter"].(map[string]any); ok {
-			masked := map[string]any{}
-			for k, v := range rep {
-				masked[k] = v
-			}
-			if p, ok := masked["phone"].(string); ok {
-				masked["phone"] = casework.MaskPhone(p)
-			}
-			d := map[string]any{}
-			for k, v := range ev.Details {
-				d[k] = v
-			}
-			d["reporter"] = masked
-			ev.Details = d
-		}
-		out[i] = ev
+		out[i] = casework.MaskEvent(ev)
 	}
 	return out
 }

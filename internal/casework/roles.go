@@ -1,5 +1,7 @@
 package casework
 
+import "maps"
+
 // Role is what an account does in the zone.
 type Role string
 
@@ -66,4 +68,29 @@ func MaskPhone(p string) string {
 		return string(r[:1]) + "****" + string(r[len(r)-1:])
 	}
 	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}
+
+// MaskEvent answers ev with the phone of the reporter it repeats (a merged
+// duplicate's caller) masked; its details are copied, never changed in
+// place. A live event holds the reporter as a Reporter, one read back from
+// the database as a JSON object.
+func MaskEvent(ev Event) Event {
+	var masked any
+	switch rep := ev.Details["reporter"].(type) {
+	case Reporter:
+		rep.Phone = MaskPhone(rep.Phone)
+		masked = rep
+	case map[string]any:
+		m := maps.Clone(rep)
+		if p, ok := m["phone"].(string); ok {
+			m["phone"] = MaskPhone(p)
+		}
+		masked = m
+	default:
+		return ev
+	}
+	d := maps.Clone(ev.Details)
+	d["reporter"] = masked
+	ev.Details = d
+	return ev
 }

@@ -261,6 +261,29 @@ func TestMaskPhone(t *testing.T) {
 	}
 }
 
+func TestMaskEvent(t *testing.T) {
+	t.Parallel()
+	live := Event{Action: ActionMerge, Details: map[string]any{"reporter": Reporter{Name: "张某", Phone: "13800000001"}, "score": 0.9}}
+	stored := Event{Action: ActionMerge, Details: map[string]any{"reporter": map[string]any{"name": "张某", "phone": "13800000001"}}}
+	if got := MaskEvent(live).Details["reporter"].(Reporter); got.Phone != "138****0001" || got.Name != "张某" {
+		t.Errorf("live: %+v", got)
+	}
+	if got := MaskEvent(live).Details["score"]; got != 0.9 {
+		t.Errorf("live: other details lost: %v", got)
+	}
+	if got := MaskEvent(stored).Details["reporter"].(map[string]any); got["phone"] != "138****0001" || got["name"] != "张某" {
+		t.Errorf("stored: %+v", got)
+	}
+	// The events themselves stay as they were.
+	if live.Details["reporter"].(Reporter).Phone != "13800000001" || stored.Details["reporter"].(map[string]any)["phone"] != "13800000001" {
+		t.Errorf("masking changed the event in place: %+v %+v", live.Details, stored.Details)
+	}
+	plain := Event{Action: ActionNote, Details: map[string]any{"note": "x"}}
+	if got := MaskEvent(plain); got.Details["note"] != "x" || len(got.Details) != 1 {
+		t.Errorf("plain: %+v", got.Details)
+	}
+}
+
 func TestPauseResumeAndExtensionDecisions(t *testing.T) {
 	t.Parallel()
 	admin := Actor{UserID: 1, Username: "admin", Role: RoleAdmin}

@@ -47,15 +47,7 @@ func (h *Hub) newMessage(c casework.Case, ev casework.Event, now time.Time) *Mes
 	m.full, _ = json.Marshal(m)
 	mc := *m
 	mc.Case = view(c, true)
-	if rep, ok := ev.Details["reporter"].(casework.Reporter); ok {
-		d := map[string]any{}
-		for k, v := range ev.Details {
-			d[k] = v
-		}
-		rep.Phone = casework.MaskPhone(rep.Phone)
-		d["reporter"] = rep
-		mc.Event.Details = d
-	}
+	mc.Event = casework.MaskEvent(ev)
 	m.masked, _ = json.Marshal(&mc)
 	return m
 }
