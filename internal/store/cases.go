@@ -356,6 +356,11 @@ func (s *Store) applyTimeline(ctx context.Context, tx *sql.Tx, before, after *ca
 func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case, evs []casework.Event, now time.Time) error {
 	var next *time.Time
 	c.Deadlines, next = s.clocks.Load().Deadlines(c, evs, now)
+	return s.writeClock(ctx, tx, c.ID, next, now)
+}
+
+// writeClock schedules the case's next firing at next, or none when nil.
+func (s *Store) writeClock(ctx context.Context, tx *sql.Tx, caseID int64, next *time.Time, now time.Time) error {
 	if next != nil && !next.After(now) {
 		// Never schedule a firing that is already due: the scheduler
 		// would spin on it. A moment later the clocks have moved on.
@@ -364,12 +369,12 @@ func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case,
 	}
 	var err error
 	if next == nil {
-		_, err = s.txExec(ctx, tx, "delete_clock", c.ID)
+		_, err = s.txExec(ctx, tx, "delete_clock", caseID)
 	} else {
-		_, err = s.txExec(ctx, tx, "upsert_clock", c.ID, micros(*next))
+		_, err = s.txExec(ctx, tx, "upsert_clock", caseID, micros(*next))
 	}
 	if err != nil {
-		return fmt.Errorf("store: schedule clock of %d: %w", c.ID, err)
+		return fmt.Errorf("store: schedule clock of %d: %w", caseID, err)
 	}
 	return nil
 }
@@ -702,10 +707,11 @@ func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire Fire
 		if err != nil {
 			return err
 		}
-		c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, now)
+		var next *time.Time
+		c.Deadlines, next = s.clocks.Load().Deadlines(&c, evs, now)
 		written = fire(c, evs)
 		if len(written) == 0 {
-			return s.scheduleClock(ctx, tx, &c, evs, now)
+			return s.writeClock(ctx, tx, c.ID, next, now)
 		}
 		after := c.Clone()
 		after.Version = written[len(written)-1].Seq
