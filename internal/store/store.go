@@ -209,7 +209,8 @@ func (s *Store) rebind(q string) string {
 }
 
 // prepare compiles every named query once: parsing SQL on every write
-// would cost more than running it.
+// would cost more than running it. On SQLite the write connection gets
+// them all, the read-only ones the queries that only read.
 func (s *Store) prepare(ctx context.Context) error {
 	s.wstmt = make(map[string]*sql.Stmt, len(s.q))
 	s.rstmt = make(map[string]*sql.Stmt, len(s.q))
@@ -223,11 +224,21 @@ func (s *Store) prepare(ctx context.Context) error {
 			s.rstmt[name] = st
 			continue
 		}
+		if !reads(q) {
+			continue // the read-only connections never run it
+		}
 		if s.rstmt[name], err = s.rdb.PrepareContext(ctx, q); err != nil {
 			return fmt.Errorf("store: prepare %s for reading: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// reads reports whether a query only reads (a SELECT, or a WITH before
+// one): only those are prepared on SQLite's read-only connections.
+func reads(q string) bool {
+	q = strings.ToUpper(strings.TrimSpace(q))
+	return strings.HasPrefix(q, "SELECT") || strings.HasPrefix(q, "WITH")
 }
 
 func (s *Store) wst(ctx context.Context, tx *sql.Tx, name string) *sql.Stmt {
