@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -51,11 +50,11 @@ func relink(b *BulkCase, into int64, number string) error {
 		if !b.prepared {
 			continue
 		}
-		data, err := json.Marshal(eventData{ActorName: ev.ActorName, Reason: ev.Reason, Changes: ev.Changes, Details: ev.Details})
+		data, err := encodeEvent(ev)
 		if err != nil {
-			return fmt.Errorf("store: encode event: %w", err)
+			return err
 		}
-		b.eventData[i] = string(data)
+		b.eventData[i] = data
 	}
 	return nil
 }
@@ -68,11 +67,11 @@ func (s *Store) PrepareBulk(b *BulkCase, now time.Time) error {
 	b.Case.Deadlines, b.next = s.clocks.Load().Deadlines(&b.Case, b.Events, now)
 	b.eventData = make([]string, len(b.Events))
 	for i, ev := range b.Events {
-		data, err := json.Marshal(eventData{ActorName: ev.ActorName, Reason: ev.Reason, Changes: ev.Changes, Details: ev.Details})
+		data, err := encodeEvent(ev)
 		if err != nil {
-			return fmt.Errorf("store: encode event: %w", err)
+			return err
 		}
-		b.eventData[i] = string(data)
+		b.eventData[i] = data
 	}
 	var err error
 	if b.extra, err = caseExtra(b.Case); err != nil {
@@ -198,17 +197,9 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 					return err
 				}
 			}
-			var lat, lon any
-			if c.Location != nil {
-				lat, lon = c.Location.Lat, c.Location.Lon
-			}
-			cases = append(cases, []any{c.ID, c.Number, string(c.Line), c.Channel, string(c.Status), c.Category, c.Type, boolInt(c.Police), c.Risk, c.Priority,
-				nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
-				c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
-				c.Returns, c.Repeats, b.extra, c.CreatedBy, c.Version, micros(c.CreatedAt), micros(c.UpdatedAt),
-				nullID(c.GridID), nullID(c.EnterpriseID), nullID(c.RepeatOf)})
+			cases = append(cases, append([]any{c.ID}, caseRow(*c, b.extra)...))
 			for j, ev := range b.Events {
-				evs = append(evs, []any{ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At), ev.ActorID, ev.Actor, nullID(ev.UnitID), ev.Note, b.eventData[j]})
+				evs = append(evs, eventRow(ev, b.eventData[j]))
 			}
 			if c.Routing != nil {
 				seen := map[int64]bool{}

@@ -185,17 +185,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 	if err != nil {
 		return c, err
 	}
-	var lat, lon any
-	if c.Location != nil {
-		lat, lon = c.Location.Lat, c.Location.Lon
-	}
-	err = s.txRow(ctx, tx, "insert_case",
-		c.Number, string(c.Line), c.Channel, string(c.Status), c.Category, c.Type, boolInt(c.Police), c.Risk, c.Priority,
-		nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
-		c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
-		c.Returns, c.Repeats, extra, c.CreatedBy, c.Version, micros(c.CreatedAt), micros(c.UpdatedAt),
-		nullID(c.GridID), nullID(c.EnterpriseID), nullID(c.RepeatOf),
-	).Scan(&c.ID)
+	err = s.txRow(ctx, tx, "insert_case", caseRow(c, extra)...).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("store: insert case: %w", err)
 	}
@@ -387,13 +377,41 @@ type eventData struct {
 	Details   map[string]any             `json:"details,omitempty"`
 }
 
-func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
+// caseRow is a case's columns as insert_case and the bulk load write them,
+// from number to repeat_of, with its encoded extra.
+func caseRow(c casework.Case, extra string) []any {
+	var lat, lon any
+	if c.Location != nil {
+		lat, lon = c.Location.Lat, c.Location.Lon
+	}
+	return []any{c.Number, string(c.Line), c.Channel, string(c.Status), c.Category, c.Type, boolInt(c.Police), c.Risk, c.Priority,
+		nullID(c.UnitID), nullID(c.OriginUnitID), nullID(c.DuplicateOf), nullOutcome(c.Outcome), nullInt(c.Satisfaction),
+		c.Text, c.Reporter.Name, c.Reporter.Phone, c.Address, lat, lon, micros(c.OccurredAt), c.ExternalID,
+		c.Returns, c.Repeats, extra, c.CreatedBy, c.Version, micros(c.CreatedAt), micros(c.UpdatedAt),
+		nullID(c.GridID), nullID(c.EnterpriseID), nullID(c.RepeatOf)}
+}
+
+// encodeEvent is what an event row keeps as JSON beside its columns.
+func encodeEvent(ev casework.Event) (string, error) {
 	data, err := json.Marshal(eventData{ActorName: ev.ActorName, Reason: ev.Reason, Changes: ev.Changes, Details: ev.Details})
 	if err != nil {
-		return fmt.Errorf("store: encode event: %w", err)
+		return "", fmt.Errorf("store: encode event: %w", err)
 	}
-	_, err = s.txExec(ctx, tx, "insert_event", ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At),
-		ev.ActorID, ev.Actor, nullID(ev.UnitID), ev.Note, string(data))
+	return string(data), nil
+}
+
+// eventRow is an event's columns as insert_event and the bulk load write
+// them, with its encoded data.
+func eventRow(ev casework.Event, data string) []any {
+	return []any{ev.CaseID, ev.Seq, string(ev.Action), micros(ev.At), ev.ActorID, ev.Actor, nullID(ev.UnitID), ev.Note, data}
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
+	data, err := encodeEvent(ev)
+	if err != nil {
+		return err
+	}
+	_, err = s.txExec(ctx, tx, "insert_event", eventRow(ev, data)...)
 	if err != nil {
 		return fmt.Errorf("store: insert event %d/%d: %w", ev.CaseID, ev.Seq, err)
 	}
