@@ -201,31 +201,13 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 			for j, ev := range b.Events {
 				evs = append(evs, eventRow(ev, b.eventData[j]))
 			}
-			if c.Routing != nil {
-				seen := map[int64]bool{}
-				for _, id := range c.Routing.CoUnitIDs {
-					if !seen[id] {
-						seen[id] = true
-						units = append(units, []any{c.ID, id, "co"})
-					}
-				}
-				for _, id := range c.Routing.NotifyUnitIDs {
-					if !seen[id] {
-						seen[id] = true
-						units = append(units, []any{c.ID, id, "notify"})
-					}
-				}
-			}
+			units = append(units, caseUnitRows(c)...)
 			for _, k := range b.Keys {
 				keys = append(keys, []any{keyHash(k), micros(c.CreatedAt), c.ID})
 			}
 			for _, d := range c.Deadlines {
 				if r, ok := rowOf(d); ok {
-					var met any
-					if r.metAt.Valid {
-						met = r.metAt.Int64
-					}
-					stages = append(stages, []any{c.ID, d.Stage, string(c.Line), micros(c.CreatedAt), r.startedAt, r.dueAt, met, boolInt(r.breached), r.status})
+					stages = append(stages, r.columns(c, d.Stage))
 				}
 			}
 			if b.next != nil {

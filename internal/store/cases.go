@@ -551,23 +551,34 @@ func (s *Store) StatusCounts(ctx context.Context) ([]StatusCount, error) {
 // insertCaseUnits records the co-units and told micro-centers of a new
 // case, so that lists by unit find it without reading every case.
 func (s *Store) insertCaseUnits(ctx context.Context, tx *sql.Tx, c *casework.Case) error {
-	seen := map[int64]bool{}
-	add := func(ids []int64, role string) error {
-		for _, id := range ids {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			if _, err := s.txExec(ctx, tx, "insert_case_unit", c.ID, id, role); err != nil {
-				return fmt.Errorf("store: case units: %w", err)
-			}
+	for _, row := range caseUnitRows(c) {
+		if _, err := s.txExec(ctx, tx, "insert_case_unit", row...); err != nil {
+			return fmt.Errorf("store: case units: %w", err)
 		}
+	}
+	return nil
+}
+
+// caseUnitRows are the case_units rows of a routed case: its co-units, then
+// the units it notifies, each unit once.
+func caseUnitRows(c *casework.Case) [][]any {
+	if c.Routing == nil {
 		return nil
 	}
-	if err := add(c.Routing.CoUnitIDs, "co"); err != nil {
-		return err
+	var rows [][]any
+	seen := map[int64]bool{}
+	for _, role := range []struct {
+		ids  []int64
+		name string
+	}{{c.Routing.CoUnitIDs, "co"}, {c.Routing.NotifyUnitIDs, "notify"}} {
+		for _, id := range role.ids {
+			if !seen[id] {
+				seen[id] = true
+				rows = append(rows, []any{c.ID, id, role.name})
+			}
+		}
 	}
-	return add(c.Routing.NotifyUnitIDs, "notify")
+	return rows
 }
 
 // extra is what a case row keeps as JSON: what is shown with the case and

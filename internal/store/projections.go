@@ -172,6 +172,16 @@ type stageRow struct {
 	status           string
 }
 
+// columns are the stage record's columns as upsert_stage and the bulk load
+// write them.
+func (r stageRow) columns(c *casework.Case, stage string) []any {
+	var met any
+	if r.metAt.Valid {
+		met = r.metAt.Int64
+	}
+	return []any{c.ID, stage, string(c.Line), micros(c.CreatedAt), r.startedAt, r.dueAt, met, boolInt(r.breached), r.status}
+}
+
 func rowOf(d sla.Deadline) (stageRow, bool) {
 	if d.MetAt == nil && !d.Breached && d.Status != sla.ClockCancelled {
 		return stageRow{}, false
@@ -221,12 +231,7 @@ func (s *Store) projectStages(ctx context.Context, tx *sql.Tx, created bool, c *
 		if have[stage] == r {
 			continue
 		}
-		var met any
-		if r.metAt.Valid {
-			met = r.metAt.Int64
-		}
-		if _, err := s.txExec(ctx, tx, "upsert_stage", c.ID, stage, string(c.Line), micros(c.CreatedAt),
-			r.startedAt, r.dueAt, met, boolInt(r.breached), r.status); err != nil {
+		if _, err := s.txExec(ctx, tx, "upsert_stage", r.columns(c, stage)...); err != nil {
 			return fmt.Errorf("store: stage %s: %w", stage, err)
 		}
 	}
