@@ -232,6 +232,11 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		if err := s.flushCounts(ctx, tx, counts); err != nil {
 			return err
 		}
+		if d := deltasFrom(ctx); d != nil {
+			for _, r := range keys {
+				d.keys = append(d.keys, keyRow{k: r[0].(int64), at: r[1].(int64), id: r[2].(int64)})
+			}
+		}
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))`); err != nil {
 				return fmt.Errorf("store: case id sequence: %w", err)

@@ -54,8 +54,11 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 		weak[k] = l.Weak
 		keys, sinces = append(keys, k), append(sinces, micros(l.Since))
 	}
-	byKey, err := s.lookupKeys(ctx, keys, sinces)
-	if err != nil {
+	byKey := make(map[int64][]hit, len(keys))
+	if s.window != nil {
+		keys, sinces = s.window.lookup(keys, sinces, byKey)
+	}
+	if err := s.lookupKeys(ctx, keys, sinces, byKey); err != nil {
 		return nil, fmt.Errorf("store: duplicate lookup: %w", err)
 	}
 	seen := map[int64]int64{} // case id → latest time it was indexed
@@ -99,32 +102,34 @@ var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[]
 
 // lookupKeys reads each key's perKey+1 newest rows since its time, all
 // keys in one statement (per 32 keys on SQLite, more than a report has).
-func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64) (map[int64][]hit, error) {
-	byKey := map[int64][]hit{}
+func (s *Store) lookupKeys(ctx context.Context, keys, sinces []int64, byKey map[int64][]hit) error {
+	if len(keys) == 0 {
+		return nil
+	}
 	if s.dialect == Postgres {
 		rows, err := s.rdb.QueryContext(ctx, pgLookup, keys, sinces)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var k int64
 			var h hit
 			if err := rows.Scan(&k, &h.id, &h.at); err != nil {
-				return nil, err
+				return err
 			}
 			byKey[k] = append(byKey[k], h)
 		}
-		return byKey, rows.Err()
+		return rows.Err()
 	}
 	most := lookupSizes[len(lookupSizes)-1]
 	for start := 0; start < len(keys); start += most {
 		end := min(start+most, len(keys))
 		if err := s.lookupSQLite(ctx, keys[start:end], sinces[start:end], byKey); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return byKey, nil
+	return nil
 }
 
 // lookupSizes are the key counts the SQLite lookup is prepared for; the
@@ -367,6 +372,11 @@ func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID
 			return fmt.Errorf("store: index keys: %w", err)
 		}
 	}
+	if d := deltasFrom(ctx); d != nil {
+		for _, k := range keys {
+			d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(at), id: caseID})
+		}
+	}
 	return nil
 }
 
@@ -381,6 +391,9 @@ func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64
 		n, _ = res.RowsAffected()
 		return nil
 	})
+	if err == nil && s.window != nil {
+		s.window.prune(before)
+	}
 	return n, err
 }
 

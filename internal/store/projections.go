@@ -77,6 +77,9 @@ type deltas struct {
 	day    map[rollupKey]int
 	unit   map[rollupKey]int
 	status map[[2]string]int
+	// keys are the duplicate-index rows written, for the window index
+	// once they committed.
+	keys []keyRow
 }
 
 func newDeltas() *deltas {
@@ -100,6 +103,7 @@ func (d *deltas) merge(o *deltas) {
 	for k, n := range o.status {
 		d.status[k] += n
 	}
+	d.keys = append(d.keys, o.keys...)
 }
 
 func (d *deltas) empty() bool { return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 }

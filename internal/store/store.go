@@ -72,8 +72,10 @@ type Store struct {
 	// to invalidate when the batch ends.
 	summaries *summaryCache
 	updated   []int64
-	hooks     activeHooks // the active webhooks, kept a second
-	bulk      sync.Map    // multi-row inserts of history loads, by table and size
+	// window holds the newest rows of the duplicate index (SQLite only).
+	window *windowIndex
+	hooks  activeHooks // the active webhooks, kept a second
+	bulk   sync.Map    // multi-row inserts of history loads, by table and size
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -134,6 +136,14 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
 	s.w.flush = s.flushCounts
+	if s.dialect == SQLite {
+		s.window = newWindowIndex(windowSpan, windowMaxRows)
+		if err := s.window.load(ctx, s, time.Now()); err != nil {
+			s.closeDBs()
+			return nil, err
+		}
+		s.w.committed = func(d *deltas) { s.window.add(d.keys, time.Now()) }
+	}
 	if s.summaries != nil {
 		s.w.ended = func() {
 			s.summaries.invalidate(s.updated)

@@ -35,11 +35,14 @@ type writer struct {
 	flush func(ctx context.Context, tx *sql.Tx, d *deltas) error
 	// ended, when set, runs on the writer after each batch's transaction
 	// ended (committed or not), before its requests are answered.
-	ended    func()
-	ops      chan writeOp
-	maxBatch int
-	stop     chan struct{}
-	wg       sync.WaitGroup
+	ended func()
+	// committed, when set, runs on the writer with what the batch's
+	// successful writes recorded, once their commit returned.
+	committed func(d *deltas)
+	ops       chan writeOp
+	maxBatch  int
+	stop      chan struct{}
+	wg        sync.WaitGroup
 
 	// finished counts the batches whose commit has returned: what they
 	// wrote is visible to any read that starts afterwards (or was undone).
@@ -223,6 +226,9 @@ func (w *writer) runBatch(batch []writeOp, errs []error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if w.committed != nil {
+		w.committed(total)
 	}
 	return nil
 }
