@@ -138,22 +138,29 @@ func (wi *windowIndex) prune(before time.Time) {
 	wi.dropBefore(micros(before))
 }
 
-// shrink moves from forward to the span, and further, by tenths of what
-// is held, while more than maxRows remain. Under the write lock; a sweep
-// of the bound's 400,000 rows takes a few milliseconds and runs about
-// once an hour, or when the bound is reached.
+// shrink moves from forward to the span and, while more than maxRows
+// remain, further: to the time before which a fifth of the rows lie (read
+// off a sample of row times), so that the bound is not met again by the
+// next batch. Under the write lock; a sweep of the bound's 400,000 rows
+// takes a few milliseconds.
 func (wi *windowIndex) shrink(now time.Time) {
 	wi.lastGC = now
 	wi.dropBefore(micros(now.Add(-wi.span)))
 	for wi.rows > wi.maxRows {
-		// The time below which a tenth of the rows lies, sampled from
-		// each key's oldest row (rows arrive in about time order).
-		var oldest []int64
+		const samples = 4096
+		stride := max(1, wi.rows/samples)
+		sample := make([]int64, 0, samples+1)
+		i := 0
 		for _, hs := range wi.byKey {
-			oldest = append(oldest, hs[0].at)
+			for _, h := range hs {
+				if i%stride == 0 {
+					sample = append(sample, h.at)
+				}
+				i++
+			}
 		}
-		slices.Sort(oldest)
-		cut := oldest[len(oldest)/10]
+		slices.Sort(sample)
+		cut := sample[len(sample)/5]
 		if cut <= wi.from {
 			cut = wi.from + 1
 		}
