@@ -66,6 +66,17 @@ type Result struct {
 	SSE     map[string]any `json:"sse,omitempty"`
 	Memory  map[string]any `json:"memory,omitempty"`
 	Startup map[string]any `json:"startup,omitempty"`
+	// Failed holds, by benchmark, why one could not be measured; the
+	// others still run and are reported.
+	Failed map[string]string `json:"failed,omitempty"`
+}
+
+// fail records a benchmark that could not be measured.
+func (r *Result) fail(name string, err error) {
+	if r.Failed == nil {
+		r.Failed = map[string]string{}
+	}
+	r.Failed[name] = err.Error()
 }
 
 func (o Options) want(name string) bool { return len(o.Only) == 0 || o.Only[name] }
@@ -221,11 +232,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		storeOpt.DataDir = dir
 	}
 	if o.want("startup") && o.Binary != "" && o.DBURL == "" {
-		s, err := startup(ctx, o, storeOpt.DataDir)
-		if err != nil {
-			return nil, fmt.Errorf("startup: %w", err)
+		if s, err := startup(ctx, o, storeOpt.DataDir); err != nil {
+			res.fail("startup", err)
+		} else {
+			res.Startup = s
 		}
-		res.Startup = s
 	}
 	opened := time.Now()
 	r, err := openRig(ctx, o, storeOpt)
@@ -261,7 +272,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		o.Log.Info("benchmark", "running", s.name)
 		out, err := s.run(ctx, o, r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+			res.fail(s.name, err)
+			continue
 		}
 		*s.dst = out
 	}
@@ -277,11 +289,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	if o.want("sla") {
 		o.Log.Info("benchmark", "running", "sla")
-		out, err := slaFiring(ctx, o)
-		if err != nil {
-			return nil, fmt.Errorf("sla: %w", err)
+		if out, err := slaFiring(ctx, o); err != nil {
+			res.fail("sla", err)
+		} else {
+			res.SLA = out
 		}
-		res.SLA = out
 	}
 	return res, nil
 }

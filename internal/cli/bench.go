@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +75,14 @@ func benchCommand() *cobra.Command {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			enc.SetEscapeHTML(false)
-			return enc.Encode(res)
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+			if len(res.Failed) > 0 {
+				names := slices.Sorted(maps.Keys(res.Failed))
+				return fmt.Errorf("%d benchmarks could not be measured (%s): see \"failed\" in the report", len(names), strings.Join(names, ", "))
+			}
+			return nil
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
