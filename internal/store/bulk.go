@@ -232,7 +232,7 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		if err := s.flushCounts(ctx, tx, counts); err != nil {
 			return err
 		}
-		if d := deltasFrom(ctx); d != nil {
+		if d := deltasFrom(ctx); d != nil && s.window != nil {
 			for _, r := range keys {
 				d.keys = append(d.keys, keyRow{k: r[0].(int64), at: r[1].(int64), id: r[2].(int64)})
 			}

@@ -372,7 +372,7 @@ func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID
 			return fmt.Errorf("store: index keys: %w", err)
 		}
 	}
-	if d := deltasFrom(ctx); d != nil {
+	if d := deltasFrom(ctx); d != nil && s.window != nil {
 		for _, k := range keys {
 			d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(at), id: caseID})
 		}

@@ -119,11 +119,21 @@ func (wi *windowIndex) add(rows []keyRow, now time.Time) {
 		}
 		// Each key's rows stay in time order: a row arrives after the
 		// newer rows of requests that were faster, rarely more than a few.
-		hs := append(wi.byKey[r.k], hit{id: r.id, at: r.at})
-		for i := len(hs) - 1; i > 0 && hs[i-1].at > hs[i].at; i-- {
-			hs[i-1], hs[i] = hs[i], hs[i-1]
+		// A row held already (a key listed twice, which the database's
+		// insert ignores) is not held twice.
+		hs := wi.byKey[r.k]
+		i := len(hs)
+		for i > 0 && hs[i-1].at > r.at {
+			i--
 		}
-		wi.byKey[r.k] = hs
+		held := false
+		for j := i - 1; j >= 0 && hs[j].at == r.at && !held; j-- {
+			held = hs[j].id == r.id
+		}
+		if held {
+			continue
+		}
+		wi.byKey[r.k] = slices.Insert(hs, i, hit{id: r.id, at: r.at})
 		wi.rows++
 	}
 	if wi.rows > wi.maxRows || now.Sub(wi.lastGC) > time.Hour {

@@ -35,8 +35,10 @@ func TestWindowIndexAnswersLikeTheIndex(t *testing.T) {
 	for i := range 30 { // key 1: 30 rows a minute apart, oldest first
 		rows = append(rows, keyRow{k: 1, at: at(time.Duration(30-i) * time.Minute), id: int64(100 + i)})
 	}
-	// key 2: a late row, older than one that came before it
-	rows = append(rows, keyRow{k: 2, at: at(time.Minute), id: 7}, keyRow{k: 2, at: at(2 * time.Minute), id: 8})
+	// key 2: a late row, older than one that came before it, and a row
+	// listed twice
+	rows = append(rows, keyRow{k: 2, at: at(time.Minute), id: 7}, keyRow{k: 2, at: at(2 * time.Minute), id: 8},
+		keyRow{k: 2, at: at(time.Minute), id: 7})
 	rows = append(rows, keyRow{k: 3, at: at(2 * time.Hour), id: 9}) // before the window: not kept
 	wi.add(rows, now)
 	if wi.rows != 32 {
@@ -148,6 +150,9 @@ func TestWindowIndexFollowsTheDatabase(t *testing.T) {
 	var keys []string
 	for i := range 12 {
 		k := []string{fmt.Sprintf("phone:138000000%02d", i%5), fmt.Sprintf("text:band-%d", i%3)}
+		if i == 11 {
+			k = append(k, k[0]) // a key listed twice is indexed once
+		}
 		keys = append(keys, k...)
 		c, ev := receive(now.Add(time.Duration(i-12) * time.Hour))
 		if _, err := st.CreateCase(ctx, NewCase{Case: c, Events: []casework.Event{ev},
