@@ -53,16 +53,7 @@ func (s *Store) Users(ctx context.Context) ([]account.User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
-	defer rows.Close()
-	out := []account.User{}
-	for rows.Next() {
-		u, err := s.scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanAll(rows, []account.User{}, func(r rowScanner) (account.User, error) { return s.scanUser(r) })
 }
 
 // ErrUserNotFound answers an unknown account.

@@ -604,17 +604,22 @@ func caseExtra(c casework.Case) (string, error) {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-// scanCases reads every row into out and closes rows.
-func (s *Store) scanCases(rows *sql.Rows, out []casework.Case) ([]casework.Case, error) {
+// scanAll reads every row with scan, appending to out, and closes rows.
+func scanAll[T any](rows *sql.Rows, out []T, scan func(rowScanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	for rows.Next() {
-		c, err := s.scanCase(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// scanCases reads every row into out and closes rows.
+func (s *Store) scanCases(rows *sql.Rows, out []casework.Case) ([]casework.Case, error) {
+	return scanAll(rows, out, s.scanCase)
 }
 
 func (s *Store) scanCase(r rowScanner) (casework.Case, error) {

@@ -44,16 +44,7 @@ func (s *Store) Units(ctx context.Context) ([]routing.Unit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list units: %w", err)
 	}
-	defer rows.Close()
-	out := []routing.Unit{}
-	for rows.Next() {
-		u, err := s.scanUnit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanAll(rows, []routing.Unit{}, s.scanUnit)
 }
 
 func (s *Store) scanUnit(r rowScanner) (routing.Unit, error) {

@@ -64,16 +64,7 @@ func (s *Store) People(ctx context.Context, unitID *int64) ([]routing.Person, er
 	if err != nil {
 		return nil, fmt.Errorf("store: list people: %w", err)
 	}
-	defer rows.Close()
-	out := []routing.Person{}
-	for rows.Next() {
-		p, err := s.scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanAll(rows, []routing.Person{}, s.scanPerson)
 }
 
 // GetPerson answers one person.
@@ -180,16 +171,7 @@ func (s *Store) Enterprises(ctx context.Context) ([]routing.Enterprise, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list enterprises: %w", err)
 	}
-	defer rows.Close()
-	out := []routing.Enterprise{}
-	for rows.Next() {
-		e, err := s.scanEnterprise(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(rows, []routing.Enterprise{}, s.scanEnterprise)
 }
 
 // GetEnterprise answers one enterprise.
