@@ -117,6 +117,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		}
 		s.dialect, s.wdb, s.rdb = SQLite, w, r
 		s.summaries = newSummaryCache(16 << 20)
+		s.window = newWindowIndex(windowSpan, windowMaxRows)
 		migrations = sqlite.Migrations()
 	}
 	s.q = make(map[string]string, len(queries))
@@ -136,8 +137,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
 	s.w.flush = s.flushCounts
-	if s.dialect == SQLite {
-		s.window = newWindowIndex(windowSpan, windowMaxRows)
+	if s.window != nil {
 		if err := s.window.load(ctx, s, time.Now()); err != nil {
 			s.closeDBs()
 			return nil, err
