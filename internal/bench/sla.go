@@ -52,8 +52,8 @@ func slaFiring(ctx context.Context, o Options) (map[string]any, error) {
 	}
 	// Warnings fall due from 20 s after loading, plus 200 µs a clock for
 	// the load itself (reported as clocks_load_s), spread evenly over the
-	// window: the window's length sets
-	// the firing rate, the clock count the index's size.
+	// window: the window's length sets the firing rate, the clock count
+	// the index's size.
 	rnd := rand.New(rand.NewPCG(3, 3))
 	loaded := time.Now()
 	first := loaded.Add(20*time.Second + time.Duration(o.SLAClocks)*200*time.Microsecond)
