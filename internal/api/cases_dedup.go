@@ -35,6 +35,7 @@ func (s *Server) duplicateCheck(c casework.Case, typeConfidence float64) *store.
 	}
 	for _, k := range index {
 		check.Index = append(check.Index, k.String())
+		check.WindowOnly = append(check.WindowOnly, k.WindowOnly())
 	}
 	// Decide runs once before the write and again inside it when the write
 	// finds more, one call after another, never at once: the risk of a

@@ -27,6 +27,11 @@ type Config struct {
 	CandidateThreshold float64
 }
 
+// MaxWindow is the longest duplicate window a zone may set: a key looked
+// up only within the window (Key.WindowOnly) is never looked up further
+// back, which lets the store keep such keys out of its long-term index.
+const MaxWindow = 72 * time.Hour
+
 // Limits that keep the number of query keys small: a radius beyond MaxRadius
 // would need more than 25 spatial cells per query.
 const (
@@ -61,8 +66,8 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	switch {
-	case c.Window < time.Minute || c.Window > 72*time.Hour:
-		return fmt.Errorf("dedup: window must be between 1m and 72h, got %v", c.Window)
+	case c.Window < time.Minute || c.Window > MaxWindow:
+		return fmt.Errorf("dedup: window must be between 1m and %v, got %v", MaxWindow, c.Window)
 	case c.Radius < minRadius || c.Radius > MaxRadius:
 		return fmt.Errorf("dedup: radius must be between %.0f and %.0f metres, got %g", minRadius, MaxRadius, c.Radius)
 	case c.RepeatHorizon < c.Window || c.RepeatHorizon > 366*24*time.Hour:

@@ -33,11 +33,21 @@ func (k Key) String() string { return k.Kind + ":" + k.Value }
 // only within the duplicate window, which keeps those lookups small.
 func (k Key) Lookback(cfg Config) time.Duration {
 	cfg = cfg.withDefaults()
+	if k.WindowOnly() {
+		return cfg.Window
+	}
+	return cfg.RepeatHorizon
+}
+
+// WindowOnly reports whether the key is looked up only within the
+// duplicate window, so never more than MaxWindow back: a spatial cell, a
+// road, a person as the zone writes one, the words.
+func (k Key) WindowOnly() bool {
 	switch k.Kind {
 	case KindPhone, KindAddr, KindPlace, KindOrg, KindParty:
-		return cfg.RepeatHorizon
+		return false
 	}
-	return cfg.Window
+	return true
 }
 
 // Weak reports whether many unrelated reports may share the key: a MinHash

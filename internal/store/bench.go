@@ -72,9 +72,14 @@ func (s *Store) FindDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 	return s.findDuplicates(ctx, lookups)
 }
 
-// DuplicateIndexRows answers how many rows the duplicate index holds.
+// DuplicateIndexRows answers how many rows the duplicate index holds (on
+// SQLite, with those of its log not yet merged).
 func (s *Store) DuplicateIndexRows(ctx context.Context) (int64, error) {
+	q := `SELECT COUNT(*) FROM dedup_keys`
+	if s.dialect == SQLite {
+		q = `SELECT (SELECT COUNT(*) FROM dedup_keys) + (SELECT COUNT(*) FROM dedup_log)`
+	}
 	var n int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM dedup_keys`).Scan(&n)
+	err := s.rdb.QueryRowContext(ctx, q).Scan(&n)
 	return n, err
 }

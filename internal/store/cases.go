@@ -34,6 +34,10 @@ type DuplicateCheck struct {
 	// Index are the keys to index the case under: its own, or its
 	// master's when it is merged.
 	Index []string
+	// WindowOnly marks, beside Index, the keys looked up only within the
+	// duplicate window (at most dedup.MaxWindow back): SQLite keeps their
+	// rows in the index log instead of dedup_keys (see briefKeep).
+	WindowOnly []bool
 	// Decide says what the cases found mean for the new one.
 	Decide func(c casework.Case, evs []casework.Event, found []casework.Case) DuplicateOutcome
 }
@@ -146,7 +150,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 			indexUnder = m.ID
 		}
 		if nc.Duplicates != nil {
-			if err := s.indexKeys(ctx, tx, nc.Duplicates.Index, indexUnder, created.CreatedAt); err != nil {
+			if err := s.indexKeys(ctx, tx, nc.Duplicates.Index, nc.Duplicates.WindowOnly, indexUnder, created.CreatedAt); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/dedup"
 )
 
 // keyHash stores a duplicate-index key as a 64-bit hash: a fixed, small
@@ -64,10 +66,10 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 	seen := map[int64]int64{} // case id → latest time it was indexed
 	hits := map[int64]int{}   // case id → keys it shares with the report
 	for k, hs := range byKey {
+		hs = newestHits(hs)
 		if weak[k] && len(hs) > perKey {
 			continue // shared by too many to tell anything
 		}
-		sort.Slice(hs, func(i, j int) bool { return hs[i].at > hs[j].at })
 		for _, h := range hs[:min(len(hs), perKey)] {
 			if h.at > seen[h.id] {
 				seen[h.id] = h.at
@@ -95,6 +97,15 @@ func (s *Store) findDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 
 // hit is one case indexed under a key, and when.
 type hit struct{ id, at int64 }
+
+// newestHits answers a key's perKey+1 newest rows, newest first, a row
+// that both the window and dedup_keys answered (a key looked up past the
+// window) once.
+func newestHits(hs []hit) []hit {
+	slices.SortFunc(hs, func(a, b hit) int { return cmp.Or(cmp.Compare(b.at, a.at), cmp.Compare(b.id, a.id)) })
+	hs = slices.Compact(hs)
+	return hs[:min(len(hs), perKey+1)]
+}
 
 // pgLookup reads every key's newest rows in one round trip to PostgreSQL.
 var pgLookup = fmt.Sprintf(`SELECT u.k, d.case_id, d.at FROM unnest($1::bigint[], $2::bigint[]) AS u(k, since)
@@ -360,27 +371,111 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 }
 
 // indexKeys indexes a case under keys at a time, a prepared multi-row
-// insert per keysPerInsert keys (a repeated key is ignored).
-func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, caseID int64, at time.Time) error {
+// insert per keysPerInsert keys (a repeated key is ignored). On SQLite the
+// keys looked up only within the duplicate window (windowOnly, beside
+// keys) go to the index log when the duplicate window will hold them
+// (see briefKeep); the others, and every key on PostgreSQL, go to
+// dedup_keys.
+func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, windowOnly []bool, caseID int64, at time.Time) error {
+	var durable, brief []string
+	for i, k := range keys {
+		if i < len(windowOnly) && windowOnly[i] {
+			brief = append(brief, k)
+		} else {
+			durable = append(durable, k)
+		}
+	}
+	if len(brief) > 0 && (s.window == nil || !s.window.admit(micros(at))) {
+		durable, brief = append(durable, brief...), nil
+	}
+	if err := s.insertKeys(ctx, tx, "insert_dedup_keys", durable, caseID, at, false); err != nil {
+		return err
+	}
+	return s.insertKeys(ctx, tx, "insert_dedup_log", brief, caseID, at, true)
+}
+
+// insertKeys writes keys' rows with the named insert, padded to
+// keysPerInsert by repeating a key, and notes them for the window.
+func (s *Store) insertKeys(ctx context.Context, tx *sql.Tx, insert string, keys []string, caseID int64, at time.Time, logged bool) error {
 	for start := 0; start < len(keys); start += keysPerInsert {
 		chunk := keys[start:min(start+keysPerInsert, len(keys))]
 		args := make([]any, 0, 3*keysPerInsert)
 		for i := range keysPerInsert {
 			args = append(args, keyHash(chunk[min(i, len(chunk)-1)]), micros(at), caseID)
 		}
-		if _, err := s.txExec(ctx, tx, "insert_dedup_keys", args...); err != nil {
+		if _, err := s.txExec(ctx, tx, insert, args...); err != nil {
 			return fmt.Errorf("store: index keys: %w", err)
 		}
 	}
 	if d := deltasFrom(ctx); d != nil && s.window != nil {
 		for _, k := range keys {
-			d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(at), id: caseID})
+			d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(at), id: caseID, logged: logged})
 		}
 	}
 	return nil
 }
 
-// PruneDuplicateKeys drops index rows older than any look-back reaches.
+// briefKeep is how long a key looked up only within the duplicate window
+// is worth keeping: the longest window a zone may set, and an hour.
+const briefKeep = dedup.MaxWindow + time.Hour
+
+// The index log (dedup_log, SQLite only) takes the rows of the keys looked
+// up only within the duplicate window, about three in four: a spatial
+// cell, the text's bands, roads, persons. dedup_keys is ordered by key,
+// and the keys are hashes, so each row inserted there lands on a page of
+// its own; the log is ordered by time, so a batch of reports appends to
+// its last page or two. Nothing reads the log by key: every row of it is
+// held by the duplicate window (which never drops a logged row: see
+// windowIndex.pinned), and it is read back whole at start-up. Rows older
+// than briefKeep are deleted with the hourly prune, never having been
+// needed in dedup_keys. Only when the window is full and its oldest rows
+// are logged ones (reports far faster than a zone's) are those spilled
+// into dedup_keys, sorted by key (spillKeyLog).
+
+// spillKeyLog moves the logged rows before cut into dedup_keys, sorted by
+// key, so that the window may drop them. It runs on the writer as one
+// more request of a batch; the window learns of it once that batch
+// committed (logCommitted).
+func (s *Store) spillKeyLog(ctx context.Context, tx *sql.Tx, cut int64) error {
+	s.spillQueued = false
+	if _, err := s.txExec(ctx, tx, "spill_dedup_log", cut); err != nil {
+		return fmt.Errorf("store: spill the duplicate index log: %w", err)
+	}
+	if _, err := s.txExec(ctx, tx, "prune_dedup_log", cut); err != nil {
+		return fmt.Errorf("store: spill the duplicate index log: %w", err)
+	}
+	if d := deltasFrom(ctx); d != nil {
+		d.unpin(cut)
+	}
+	return nil
+}
+
+// logCommitted runs on the writer once a batch committed: the window
+// holds its rows, and learns how far back the log now reaches if the
+// batch spilled or pruned it. A window full of logged rows queues a spill
+// behind the requests waiting.
+func (s *Store) logCommitted(d *deltas) {
+	if d.unpinned {
+		oldest := d.pinAt
+		for _, r := range d.keys[d.keysAfterUnpin:] {
+			if r.logged {
+				oldest = min(oldest, r.at)
+			}
+		}
+		s.window.unpin(oldest, time.Now())
+	}
+	s.window.add(d.keys, time.Now())
+	if cut, ok := s.window.spillWanted(); ok && !s.spillQueued {
+		s.spillQueued = s.w.enqueue(func(ctx context.Context, tx *sql.Tx) error {
+			return s.spillKeyLog(ctx, tx, cut)
+		}, func(err error) {
+			s.log.Error("spilling the duplicate index log failed; it is retried after the next batch", "err", err)
+		})
+	}
+}
+
+// PruneDuplicateKeys drops index rows older than any look-back reaches
+// (on SQLite also the logged rows older than briefKeep).
 func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -389,6 +484,24 @@ func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64
 			return err
 		}
 		n, _ = res.RowsAffected()
+		if s.window == nil {
+			return nil
+		}
+		if res, err = s.txExec(ctx, tx, "prune_dedup_log", micros(time.Now().Add(-briefKeep))); err != nil {
+			return err
+		}
+		logged, _ := res.RowsAffected()
+		n += logged
+		var oldest sql.NullInt64
+		if err := s.txRow(ctx, tx, "oldest_dedup_log").Scan(&oldest); err != nil {
+			return err
+		}
+		if !oldest.Valid {
+			oldest.Int64 = math.MaxInt64 // the log is empty
+		}
+		if d := deltasFrom(ctx); d != nil {
+			d.unpin(oldest.Int64)
+		}
 		return nil
 	})
 	if err == nil && s.window != nil {

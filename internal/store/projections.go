@@ -80,6 +80,17 @@ type deltas struct {
 	// keys are the duplicate-index rows written, for the window index
 	// once they committed.
 	keys []keyRow
+	// unpinned says the batch spilled or pruned the index log: its rows
+	// left are at or after pinAt, but for those of keys from
+	// keysAfterUnpin on, written after that.
+	unpinned       bool
+	pinAt          int64
+	keysAfterUnpin int
+}
+
+// unpin notes that the index log's rows left are at or after at.
+func (d *deltas) unpin(at int64) {
+	d.unpinned, d.pinAt, d.keysAfterUnpin = true, at, len(d.keys)
 }
 
 func newDeltas() *deltas {
@@ -102,6 +113,9 @@ func (d *deltas) merge(o *deltas) {
 	}
 	for k, n := range o.status {
 		d.status[k] += n
+	}
+	if o.unpinned {
+		d.unpinned, d.pinAt, d.keysAfterUnpin = true, o.pinAt, len(d.keys)+o.keysAfterUnpin
 	}
 	d.keys = append(d.keys, o.keys...)
 }

@@ -119,6 +119,13 @@ func init() {
 	}
 	queries["insert_dedup_keys"] = `INSERT INTO dedup_keys (k, at, case_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
+	// The duplicate index log (see briefKeep), SQLite's only.
+	sqliteQueries["insert_dedup_log"] = `INSERT INTO dedup_log (k, at, case_id) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
+	sqliteQueries["spill_dedup_log"] = `INSERT OR IGNORE INTO dedup_keys (k, at, case_id)
+		SELECT k, at, case_id FROM dedup_log WHERE at < ? ORDER BY k, at, case_id`
+	sqliteQueries["prune_dedup_log"] = `DELETE FROM dedup_log WHERE at < ?`
+	sqliteQueries["oldest_dedup_log"] = `SELECT MIN(at) FROM dedup_log`
 	// The API token the administrator's bootstrap ensures: its id is not
 	// needed.
 	queries["ensure_token"] = strings.TrimSuffix(queries["insert_token"], " RETURNING id")

@@ -74,8 +74,11 @@ type Store struct {
 	updated   []int64
 	// window holds the newest rows of the duplicate index (SQLite only).
 	window *windowIndex
-	hooks  activeHooks // the active webhooks, kept a second
-	bulk   sync.Map    // multi-row inserts of history loads, by table and size
+	// spillQueued says a spill of the duplicate index log is queued
+	// (spillKeyLog); the writer's goroutine alone touches it.
+	spillQueued bool
+	hooks       activeHooks // the active webhooks, kept a second
+	bulk        sync.Map    // multi-row inserts of history loads, by table and size
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
@@ -142,7 +145,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 			s.closeDBs()
 			return nil, err
 		}
-		s.w.committed = func(d *deltas) { s.window.add(d.keys, time.Now()) }
+		s.w.committed = s.logCommitted
 	}
 	if s.summaries != nil {
 		s.w.ended = func() {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -149,42 +150,40 @@ func TestWindowIndexFollowsTheDatabase(t *testing.T) {
 	}
 	var keys []string
 	for i := range 12 {
+		// a caller's number for dedup_keys, the words for the log
 		k := []string{fmt.Sprintf("phone:138000000%02d", i%5), fmt.Sprintf("text:band-%d", i%3)}
+		brief := []bool{false, true}
 		if i == 11 {
-			k = append(k, k[0]) // a key listed twice is indexed once
+			k, brief = append(k, k[0], k[1]), append(brief, false, true) // a key listed twice is indexed once
 		}
 		keys = append(keys, k...)
 		c, ev := receive(now.Add(time.Duration(i-12) * time.Hour))
 		if _, err := st.CreateCase(ctx, NewCase{Case: c, Events: []casework.Event{ev},
-			Duplicates: &DuplicateCheck{Index: k, Decide: keep}}); err != nil {
+			Duplicates: &DuplicateCheck{Index: k, WindowOnly: brief, Decide: keep}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	compare := func(when string, st *Store) {
 		t.Helper()
 		var hashes, sinces []int64
-		for _, k := range append(keys, "phone:13800000099", "phone:13800000098", "org:absent") {
+		for _, k := range append(keys, "phone:13800000099", "text:band-9", "phone:13800000098", "org:absent") {
 			hashes, sinces = append(hashes, keyHash(k)), append(sinces, micros(now.Add(-30*24*time.Hour)))
 		}
 		mem, rest := windowAnswer(st.window, hashes, sinces)
 		if len(rest) != 0 {
 			t.Fatalf("%s: %d keys left for SQLite", when, len(rest))
 		}
-		db := map[int64][]hit{}
-		if err := st.lookupKeys(ctx, hashes, sinces, db); err != nil {
-			t.Fatal(err)
-		}
-		for k := range db {
-			slices.SortFunc(db[k], func(a, b hit) int { return cmp.Compare(b.at, a.at) })
-		}
-		if !maps.EqualFunc(mem, db, slices.Equal) {
+		if db := databaseIndex(t, st, hashes, sinces); !maps.EqualFunc(mem, db, slices.Equal) {
 			t.Fatalf("%s: window %v, database %v", when, mem, db)
 		}
 	}
 	compare("live", st)
+	if n := logRows(t, st); n != 12 {
+		t.Fatalf("%d rows in the index log, want the 12 of the words", n)
+	}
 
 	err = st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := st.indexKeys(ctx, tx, []string{"phone:13800000099"}, 1, now); err != nil {
+		if err := st.indexKeys(ctx, tx, []string{"phone:13800000099", "text:band-9"}, []bool{false, true}, 1, now); err != nil {
 			return err
 		}
 		return errors.New("a later step failed")
@@ -212,33 +211,199 @@ func TestWindowIndexFollowsTheDatabase(t *testing.T) {
 	}
 	defer st.Close()
 	compare("reopened", st)
+
+	// The log spilled into dedup_keys: the window still answers the same,
+	// and now dedup_keys alone does too.
+	cut := micros(now) + 1
+	if err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error { return st.spillKeyLog(ctx, tx, cut) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := logRows(t, st); n != 0 {
+		t.Fatalf("%d rows left in the index log after a spill", n)
+	}
+	compare("spilled", st)
+	var hashes, sinces []int64
+	for _, k := range keys {
+		hashes, sinces = append(hashes, keyHash(k)), append(sinces, micros(now.Add(-30*24*time.Hour)))
+	}
+	db := map[int64][]hit{}
+	if err := st.lookupKeys(ctx, hashes, sinces, db); err != nil {
+		t.Fatal(err)
+	}
+	for k := range db {
+		slices.SortFunc(db[k], func(a, b hit) int { return cmp.Compare(b.at, a.at) })
+	}
+	if mem, _ := windowAnswer(st.window, hashes, sinces); !maps.EqualFunc(mem, db, slices.Equal) {
+		t.Fatalf("spilled: window %v, dedup_keys %v", mem, db)
+	}
+	if st.window.pinned != cut {
+		t.Fatalf("the window is pinned at %d after the spill, want the cut %d", st.window.pinned, cut)
+	}
 }
 
-// BenchmarkWindowIndexAdd measures keeping a full window: batches of 50
-// cases of 12 keys each (about 100,000 distinct keys) added to a window at
-// its bound of 400,000 rows, with the shrinks they cause.
-func BenchmarkWindowIndexAdd(b *testing.B) {
-	now := time.Now()
-	wi := newWindowIndex(windowSpan, windowMaxRows)
-	wi.from = micros(now.Add(-windowSpan))
-	at := now.Add(-24 * time.Hour)
-	id := int64(0)
-	batch := func() []keyRow {
-		rows := make([]keyRow, 0, 600)
-		for range 50 {
-			id++
-			at = at.Add(100 * time.Millisecond)
-			for k := range int64(12) {
-				rows = append(rows, keyRow{k: (id*7919 + k*104729) % 100_000, at: micros(at), id: id})
-			}
+// databaseIndex reads what the database's index holds under keys since
+// their times, both tables, each key's perKey+1 newest rows newest first.
+func databaseIndex(t *testing.T, st *Store, keys, sinces []int64) map[int64][]hit {
+	t.Helper()
+	out := map[int64][]hit{}
+	for i, k := range keys {
+		rows, err := st.rdb.Query(`SELECT case_id, at FROM (
+			SELECT case_id, at FROM dedup_keys WHERE k = ?1 AND at >= ?2
+			UNION SELECT case_id, at FROM dedup_log WHERE k = ?1 AND at >= ?2)
+			ORDER BY at DESC, case_id DESC LIMIT ?3`, k, sinces[i], perKey+1)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return rows
+		var hs []hit
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.id, &h.at); err != nil {
+				t.Fatal(err)
+			}
+			hs = append(hs, h)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if len(hs) > 0 {
+			out[k] = hs
+		}
 	}
-	for range windowMaxRows / 600 { // to just below the bound
-		wi.add(batch(), now)
+	return out
+}
+
+// openSQLite opens a store on SQLite in a directory of the test's own,
+// closed when the test ends.
+func openSQLite(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), Options{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		wi.add(batch(), now)
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// logRows counts the rows of the index log.
+func logRows(t *testing.T, st *Store) int {
+	t.Helper()
+	var n int
+	if err := st.rdb.QueryRow(`SELECT COUNT(*) FROM dedup_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestIndexLogIsFoundPastTheWindow checks that a key looked up further
+// back than the window holds still finds the cases indexed under it whose
+// rows wait in the log (which has no index by key): the window answers
+// them beside dedup_keys.
+func TestIndexLogIsFoundPastTheWindow(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
+	now := time.Now()
+	in := casework.Intake{Channel: "110", Text: "某五金制品有限公司拖欠工资", Reporter: casework.Reporter{Name: "张某", Phone: "13800000001"}}
+	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{},
+		casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := func(c casework.Case, evs []casework.Event, _ []casework.Case) DuplicateOutcome {
+		return DuplicateOutcome{Case: c, Events: evs}
+	}
+	created, err := st.CreateCase(ctx, NewCase{Case: c, Events: []casework.Event{ev},
+		Duplicates: &DuplicateCheck{Index: []string{"text:band-1"}, WindowOnly: []bool{true}, Decide: keep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The window as a bound leaves it: complete only from a minute ago.
+	st.window.mu.Lock()
+	st.window.from = micros(now.Add(-time.Minute))
+	st.window.mu.Unlock()
+	found, err := st.findDuplicates(ctx, []KeyLookup{{Key: "text:band-1", Since: now.Add(-2 * time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].ID != created.Case.ID {
+		t.Fatalf("found %v, want the case whose row waits in the log (%d)", found, created.Case.ID)
+	}
+}
+
+// TestWindowKeepsLoggedRows checks that the window's bound never drops a
+// logged row (nothing else would find it), and that it
+// shrinks again once they were spilled.
+func TestWindowKeepsLoggedRows(t *testing.T) {
+	now := time.Now()
+	wi := newWindowIndex(time.Hour, 10)
+	wi.from = micros(now.Add(-time.Hour))
+	at := func(i int) int64 { return micros(now.Add(time.Duration(i-60) * time.Second)) }
+	var rows []keyRow
+	for i := range 20 {
+		if !wi.admit(at(i)) {
+			t.Fatalf("row %d within the window was not admitted to the log", i)
+		}
+		rows = append(rows, keyRow{k: int64(i % 3), at: at(i), id: int64(i), logged: true})
+	}
+	wi.add(rows, now)
+	if cut, ok := wi.spillWanted(); wi.rows != 20 || !ok || cut <= wi.from {
+		t.Fatalf("held %d rows (spill wanted before %d), want all 20 logged rows kept past the bound of 10 and a spill asked for", wi.rows, cut)
+	}
+	if wi.admit(micros(now.Add(-2 * time.Hour))) {
+		t.Fatal("a row older than the window was admitted to the log")
+	}
+	wi.unpin(math.MaxInt64, now) // spilled
+	if _, ok := wi.spillWanted(); wi.rows > 10 || ok {
+		t.Fatalf("held %d rows after the spill (spill wanted %v), want at most the bound of 10", wi.rows, ok)
+	}
+}
+
+// TestIndexLogSpillsWhenTheWindowIsFull checks that a window at its bound
+// whose oldest rows are logged ones has the writer move them to
+// dedup_keys, behind the write that filled it, and that every key still
+// answers what the database holds.
+func TestIndexLogSpillsWhenTheWindowIsFull(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
+	now := time.Now()
+	st.window = newWindowIndex(windowSpan, 8) // before any write
+	st.window.from = micros(now.Add(-windowSpan))
+	var keys []string
+	for i := range 6 {
+		k := []string{fmt.Sprintf("text:band-%d", i), fmt.Sprintf("cell:%d", i%2)}
+		keys = append(keys, k...)
+		if err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			return st.indexKeys(ctx, tx, k, []bool{true, true}, int64(i+1), now.Add(time.Duration(i)*time.Minute))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var spilled int
+	if err := st.rdb.QueryRow(`SELECT COUNT(*) FROM dedup_keys`).Scan(&spilled); err != nil {
+		t.Fatal(err)
+	}
+	if spilled == 0 || logRows(t, st)+spilled != 12 {
+		t.Fatalf("%d rows spilled to dedup_keys, %d left in the log, want some spilled and 12 in all", spilled, logRows(t, st))
+	}
+	if st.window.rows > 8+2 {
+		t.Fatalf("the window holds %d rows after the spill, want about its bound of 8", st.window.rows)
+	}
+	var hashes, sinces []int64
+	for _, k := range keys {
+		hashes, sinces = append(hashes, keyHash(k)), append(sinces, micros(now.Add(-time.Hour)))
+	}
+	got := map[int64][]hit{}
+	rest, restSinces := st.window.lookup(hashes, sinces, got)
+	if len(rest) == 0 {
+		t.Fatal("no key was left for dedup_keys: the window did not move")
+	}
+	if err := st.lookupKeys(ctx, rest, restSinces, got); err != nil {
+		t.Fatal(err)
+	}
+	for k := range got {
+		got[k] = newestHits(got[k])
+	}
+	if db := databaseIndex(t, st, hashes, sinces); !maps.EqualFunc(got, db, slices.Equal) {
+		t.Fatalf("window and dedup_keys answered %v, the database holds %v", got, db)
 	}
 }

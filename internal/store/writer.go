@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -22,6 +23,9 @@ type writeOp struct {
 	ctx  context.Context
 	fn   writeFunc
 	done chan error
+	// failed, when set, is told why the write failed: no one waits on
+	// done for a write the writer queued itself (enqueue).
+	failed func(error)
 }
 
 // writer is the group commit: requests queue up while the previous batch
@@ -107,6 +111,19 @@ func (w *writer) do(ctx context.Context, fn writeFunc) error {
 	return <-op.done
 }
 
+// enqueue queues fn without waiting for it: a write the writer's own
+// goroutine decided on after a commit (waiting there would deadlock).
+// failed is told if it fails. It answers false if the queue is full.
+func (w *writer) enqueue(fn writeFunc, failed func(error)) bool {
+	op := writeOp{ctx: context.Background(), fn: fn, done: make(chan error, 1), failed: failed}
+	select {
+	case w.ops <- op:
+		return true
+	default:
+		return false
+	}
+}
+
 func (w *writer) loop() {
 	defer w.wg.Done()
 	batch := make([]writeOp, 0, w.maxBatch)
@@ -158,11 +175,11 @@ func (w *writer) commit(batch []writeOp) {
 	w.finished.Add(1)
 	w.commitDur.Observe(time.Since(start).Seconds())
 	for i, op := range batch {
-		if err != nil {
-			op.done <- err
-			continue
+		e := cmp.Or(err, errs[i])
+		if e != nil && op.failed != nil {
+			op.failed(e)
 		}
-		op.done <- errs[i]
+		op.done <- e
 	}
 }
 
