@@ -73,7 +73,7 @@ func (s *Store) FindDuplicates(ctx context.Context, lookups []KeyLookup) ([]case
 }
 
 // DuplicateIndexRows answers how many rows the duplicate index holds (on
-// SQLite, with those of its log not yet merged).
+// SQLite, with the rows of its log).
 func (s *Store) DuplicateIndexRows(ctx context.Context) (int64, error) {
 	q := `SELECT COUNT(*) FROM dedup_keys`
 	if s.dialect == SQLite {

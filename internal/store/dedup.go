@@ -455,6 +455,7 @@ func (s *Store) spillKeyLog(ctx context.Context, tx *sql.Tx, cut int64) error {
 // batch spilled or pruned it. A window full of logged rows queues a spill
 // behind the requests waiting.
 func (s *Store) logCommitted(d *deltas) {
+	now := time.Now()
 	if d.unpinned {
 		oldest := d.pinAt
 		for _, r := range d.keys[d.keysAfterUnpin:] {
@@ -462,9 +463,9 @@ func (s *Store) logCommitted(d *deltas) {
 				oldest = min(oldest, r.at)
 			}
 		}
-		s.window.unpin(oldest, time.Now())
+		s.window.unpin(oldest, now)
 	}
-	s.window.add(d.keys, time.Now())
+	s.window.add(d.keys, now)
 	if cut, ok := s.window.spillWanted(); ok && !s.spillQueued {
 		s.spillQueued = s.w.enqueue(func(ctx context.Context, tx *sql.Tx) error {
 			return s.spillKeyLog(ctx, tx, cut)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -231,7 +230,7 @@ func TestWindowIndexFollowsTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k := range db {
-		slices.SortFunc(db[k], func(a, b hit) int { return cmp.Compare(b.at, a.at) })
+		db[k] = newestHits(db[k])
 	}
 	if mem, _ := windowAnswer(st.window, hashes, sinces); !maps.EqualFunc(mem, db, slices.Equal) {
 		t.Fatalf("spilled: window %v, dedup_keys %v", mem, db)
