@@ -98,6 +98,13 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 			return Created{}, err
 		}
 		pre.found, pre.outcome = found, nc.Duplicates.Decide(nc.Case, nc.Events, found)
+		if m := pre.outcome.Master; m != nil && s.summaries != nil {
+			// The merge writes the master whole: read it here, beside the
+			// writer, which then only checks that it did not change.
+			if whole, err := s.scanCase(s.row(ctx, "get_case", m.ID)); err == nil {
+				pre.master = &whole
+			}
+		}
 	}
 	var out Created
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -205,6 +212,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 	if err := s.project(ctx, tx, nil, &c); err != nil {
 		return c, err
 	}
+	s.wrote(ctx, c)
 	return c, nil
 }
 
@@ -303,9 +311,6 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err != nil {
 		return err
 	}
-	if s.summaries != nil {
-		s.updated = append(s.updated, after.ID) // the writer's own list
-	}
 	res, err := s.txExec(ctx, tx, "update_case",
 		string(after.Status), after.Category, after.Type, boolInt(after.Police), after.Risk, after.Priority,
 		nullID(after.UnitID), nullID(after.DuplicateOf), nullOutcome(after.Outcome), nullInt(after.Satisfaction),
@@ -317,6 +322,7 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return ErrConcurrentUpdate
 	}
+	s.wrote(ctx, *after)
 	ev.CaseID = after.ID
 	if err := s.insertEvent(ctx, tx, ev); err != nil {
 		return err

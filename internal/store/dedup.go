@@ -208,6 +208,38 @@ const (
 	pgLastReport    = `COALESCE(extra::jsonb ->> 'last_report_at', '')`
 )
 
+// summaryOf is what readSummaries would read back of c once written: the
+// same fields, its times as the database keeps them.
+func (s *Store) summaryOf(c casework.Case) casework.Case {
+	out := casework.Case{ID: c.ID, Number: c.Number, Line: c.Line, Channel: c.Channel, Status: c.Status,
+		Category: c.Category, Type: c.Type, Text: c.Text, Address: c.Address, Version: c.Version,
+		OccurredAt: s.fromMicros(micros(c.OccurredAt)), CreatedAt: s.fromMicros(micros(c.CreatedAt)),
+		UpdatedAt: s.fromMicros(micros(c.UpdatedAt)), Callers: slices.Clone(c.Callers)}
+	out.Reporter.Phone = c.Reporter.Phone
+	if c.Location != nil {
+		l := *c.Location
+		out.Location = &l
+	}
+	if c.LastReportAt != nil {
+		t := c.LastReportAt.In(s.loc)
+		out.LastReportAt = &t
+	}
+	return out
+}
+
+// wrote notes, on SQLite, the summary of a case the write just inserted or
+// updated: the writer's later requests of the batch read it
+// (settleDuplicates), and the summary cache takes it once the batch
+// committed.
+func (s *Store) wrote(ctx context.Context, c casework.Case) {
+	if d := deltasFrom(ctx); d != nil && s.summaries != nil {
+		if d.written == nil {
+			d.written = map[int64]casework.Case{}
+		}
+		d.written[c.ID] = s.summaryOf(c)
+	}
+}
+
 // loadSummaries answers the candidates of the duplicate check, in the
 // order of their ids: inside the write (tx) as the transaction sees them,
 // on the readers from the summary cache where it holds them.
@@ -311,6 +343,9 @@ type duplicateDraft struct {
 	seen    uint64 // batches committed before the read began
 	found   []casework.Case
 	outcome DuplicateOutcome
+	// master is the outcome's master read whole on the read pool (SQLite),
+	// so that the write need not read it again if it did not change.
+	master *casework.Case
 }
 
 // settleDuplicates confirms, inside the write, what was decided before
@@ -332,7 +367,7 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 	}
 	found, out := pre.found, pre.outcome
 	if len(fresh) > 0 {
-		more, err := s.loadSummaries(ctx, tx, fresh)
+		more, err := s.writtenSummaries(ctx, tx, fresh)
 		if err != nil {
 			return DuplicateOutcome{}, err
 		}
@@ -346,6 +381,12 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 	for range 3 {
 		m := out.Master
 		if m == nil {
+			return out, nil
+		}
+		if pm := pre.master; pm != nil && pm.ID == m.ID && pm.Version == m.Version && s.writtenVersion(ctx, m.ID) == m.Version {
+			// Read whole before the write, and unchanged since.
+			now := pm.Clone()
+			out.Master = &now
 			return out, nil
 		}
 		now, err := s.scanCase(s.txRow(ctx, tx, "get_case", m.ID))
@@ -368,6 +409,51 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 		out = nc.Duplicates.Decide(nc.Case, nc.Events, found)
 	}
 	return out, nil
+}
+
+// writtenSummaries answers, inside the write, the summaries of cases
+// written since the duplicate check's read: from the batch's own writes
+// (uncommitted), then the summary cache (which holds what the database
+// holds: this process is its only writer), then the transaction. Ordered
+// by id, as loadSummaries answers.
+func (s *Store) writtenSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
+	d := deltasFrom(ctx)
+	if d == nil || s.summaries == nil {
+		return s.readSummaries(ctx, tx, ids)
+	}
+	var out []casework.Case
+	var rest []int64
+	for _, id := range ids {
+		if c, ok := d.summary(id); ok {
+			out = append(out, c.Clone())
+		} else {
+			rest = append(rest, id)
+		}
+	}
+	hits, misses := s.summaries.get(rest)
+	read, err := s.readSummaries(ctx, tx, misses)
+	if err != nil {
+		return nil, err
+	}
+	out = append(append(out, hits...), read...)
+	slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// writtenVersion answers, inside the write, the version of case id as the
+// batch's writes or the summary cache know it, or -1 if neither holds it.
+func (s *Store) writtenVersion(ctx context.Context, id int64) int {
+	d := deltasFrom(ctx)
+	if d == nil || s.summaries == nil {
+		return -1
+	}
+	if c, ok := d.summary(id); ok {
+		return c.Version
+	}
+	if v, ok := s.summaries.version(id); ok {
+		return v
+	}
+	return -1
 }
 
 // indexKeys indexes a case under keys at a time, a prepared multi-row

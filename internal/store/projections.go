@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -86,6 +87,23 @@ type deltas struct {
 	unpinned       bool
 	pinAt          int64
 	keysAfterUnpin int
+	// written holds the summaries of the cases written (SQLite), for the
+	// summary cache once they committed; prior is what the batch's
+	// earlier requests wrote, for a request's own reads (summary).
+	written map[int64]casework.Case
+	prior   *deltas
+}
+
+// summary answers the summary of case id as this request or the batch's
+// earlier ones wrote it, if they did.
+func (d *deltas) summary(id int64) (casework.Case, bool) {
+	if c, ok := d.written[id]; ok {
+		return c, true
+	}
+	if d.prior != nil {
+		return d.prior.summary(id)
+	}
+	return casework.Case{}, false
 }
 
 // unpin notes that the index log's rows left are at or after at.
@@ -118,6 +136,10 @@ func (d *deltas) merge(o *deltas) {
 		d.unpinned, d.pinAt, d.keysAfterUnpin = true, o.pinAt, len(d.keys)+o.keysAfterUnpin
 	}
 	d.keys = append(d.keys, o.keys...)
+	if len(o.written) > 0 && d.written == nil {
+		d.written = make(map[int64]casework.Case, len(o.written))
+	}
+	maps.Copy(d.written, o.written)
 }
 
 func (d *deltas) empty() bool { return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 }

@@ -67,11 +67,8 @@ type Store struct {
 	loc     *time.Location
 	clocks  atomic.Pointer[casework.Clocks]
 	recent  *recentKeys
-	// summaries caches the duplicate check's candidates (SQLite only);
-	// updated lists the cases the writer's current batch updated, for it
-	// to invalidate when the batch ends.
+	// summaries caches the duplicate check's candidates (SQLite only).
 	summaries *summaryCache
-	updated   []int64
 	// window holds the newest rows of the duplicate index (SQLite only).
 	window *windowIndex
 	// spillQueued says a spill of the duplicate index log is queued
@@ -145,12 +142,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 			s.closeDBs()
 			return nil, err
 		}
-		s.w.committed = s.logCommitted
-	}
-	if s.summaries != nil {
-		s.w.ended = func() {
-			s.summaries.invalidate(s.updated)
-			s.updated = s.updated[:0]
+		s.w.committed = func(d *deltas) {
+			s.summaries.write(d.written)
+			s.logCommitted(d)
 		}
 	}
 	s.w.start()

@@ -11,13 +11,15 @@ import (
 // SQLite, where this process is the database's only writer: a candidate is
 // read again by every report that shares its keys, and each read of SQLite
 // contends with the writer for the page cache's lock (see
-// docs/PERFORMANCE.md). The writer invalidates every case it updated when
-// its batch ends, before it answers; a read that raced an invalidation does
-// not fill the cache (generation). PostgreSQL nodes share the database with
-// other writers and read it every time.
+// docs/PERFORMANCE.md). The writer puts the summary of every case its
+// batch wrote once the batch committed, before it answers (write), so what
+// the cache holds is what the database holds; a read that raced a write
+// does not fill the cache (generation). The writer itself trusts the cache
+// for that reason (settleDuplicates). PostgreSQL nodes share the database
+// with other writers and read it every time.
 type summaryCache struct {
 	mu    sync.Mutex
-	gen   uint64     // bumped by every invalidation
+	gen   uint64     // bumped by every write
 	bytes int        // approximate size of what is held
 	max   int        // bound on bytes
 	order *list.List // of *cachedSummary, most recent first
@@ -58,8 +60,7 @@ func (sc *summaryCache) get(ids []int64) (hits []casework.Case, misses []int64) 
 	return hits, misses
 }
 
-// put keeps summaries read at generation gen, unless an invalidation came
-// since.
+// put keeps summaries read at generation gen, unless a write came since.
 func (sc *summaryCache) put(gen uint64, cs []casework.Case) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
@@ -79,19 +80,36 @@ func (sc *summaryCache) put(gen uint64, cs []casework.Case) {
 	}
 }
 
-// invalidate drops the summaries of cases that were written.
-func (sc *summaryCache) invalidate(ids []int64) {
-	if len(ids) == 0 {
+// write keeps the summaries of cases a batch wrote, as it committed them,
+// in place of what was held of them.
+func (sc *summaryCache) write(cs map[int64]casework.Case) {
+	if len(cs) == 0 {
 		return
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.gen++
-	for _, id := range ids {
+	for id, c := range cs {
 		if el, ok := sc.byID[id]; ok {
 			sc.remove(el)
 		}
+		n := summarySize(c)
+		sc.byID[id] = sc.order.PushFront(&cachedSummary{c: c, bytes: n})
+		sc.bytes += n
 	}
+	for sc.bytes > sc.max && sc.order.Len() > 0 {
+		sc.remove(sc.order.Back())
+	}
+}
+
+// version answers the version of case id the cache holds, if it holds it.
+func (sc *summaryCache) version(id int64) (int, bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if el, ok := sc.byID[id]; ok {
+		return el.Value.(*cachedSummary).c.Version, true
+	}
+	return 0, false
 }
 
 func (sc *summaryCache) remove(el *list.Element) {

@@ -37,9 +37,6 @@ type writer struct {
 	// together (rollups), so that thirty creations cost one update of a
 	// counter rather than thirty.
 	flush func(ctx context.Context, tx *sql.Tx, d *deltas) error
-	// ended, when set, runs on the writer after each batch's transaction
-	// ended (committed or not), before its requests are answered.
-	ended func()
 	// committed, when set, runs on the writer with what the batch's
 	// successful writes recorded, once their commit returned.
 	committed func(d *deltas)
@@ -169,9 +166,6 @@ func (w *writer) commit(batch []writeOp) {
 	w.batchSize.Observe(float64(len(batch)))
 	errs := make([]error, len(batch))
 	err := w.runBatch(batch, errs)
-	if w.ended != nil {
-		w.ended()
-	}
 	w.finished.Add(1)
 	w.commitDur.Observe(time.Since(start).Seconds())
 	for i, op := range batch {
@@ -207,6 +201,7 @@ func (w *writer) runBatch(batch []writeOp, errs []error) error {
 	total := newDeltas()
 	for i, op := range batch {
 		own := newDeltas()
+		own.prior = total
 		opCtx := withDeltas(context.WithoutCancel(op.ctx), own)
 		if single {
 			errs[i] = run(opCtx, op, tx)
