@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,19 +97,21 @@ var (
 	bulkEvts  = bulkTable{name: "case_events", cols: "case_id, seq, action, at, actor_id, actor, unit_id, note, data", n: 9}
 	bulkUnits = bulkTable{name: "case_units", cols: "case_id, unit_id, role", n: 3, conflict: " ON CONFLICT DO NOTHING"}
 	bulkKeys  = bulkTable{name: "dedup_keys", cols: "k, at, case_id", n: 3, conflict: " ON CONFLICT DO NOTHING"}
+	bulkLog   = bulkTable{name: "dedup_log", cols: "k, at, case_id", n: 3, conflict: " ON CONFLICT DO NOTHING"}
 	bulkStage = bulkTable{name: "stage_times", cols: "case_id, stage, line, created_at, started_at, due_at, met_at, breached, status", n: 9}
 	bulkClock = bulkTable{name: "case_clocks", cols: "case_id, next_fire_at", n: 2}
 
-	bulkTables = []bulkTable{bulkCases, bulkEvts, bulkUnits, bulkKeys, bulkStage, bulkClock}
+	bulkTables = []bulkTable{bulkCases, bulkEvts, bulkUnits, bulkStage, bulkClock}
 )
 
-// insertRows writes rows in multi-row statements of bulkRows rows.
+// bulkSizes are the row counts the multi-row inserts are prepared for:
+// rows go bulkRows at a time, a remainder in the largest sizes that fit.
+var bulkSizes = []int{bulkRows, 32, 16, 8, 4, 2, 1}
+
+// insertRows writes rows in multi-row statements of bulkSizes.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t bulkTable, rows [][]any) error {
 	for len(rows) > 0 {
-		n := min(len(rows), bulkRows)
-		if n < bulkRows && n > 8 {
-			n = 8 // a remainder goes eight, then one, at a time: three statement sizes in all
-		}
+		n := bulkSizes[slices.IndexFunc(bulkSizes, func(n int) bool { return n <= len(rows) })]
 		st, ok := s.bulk.Load(fmt.Sprintf("%s/%d", t.name, n))
 		if !ok {
 			return fmt.Errorf("store: bulk insert into %s of %d rows not prepared", t.name, n)
@@ -121,6 +124,18 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, t bulkTable, rows []
 			return fmt.Errorf("store: bulk insert into %s: %w", t.name, err)
 		}
 		rows = rows[n:]
+	}
+	return nil
+}
+
+// prepareBulk prepares the multi-row inserts of tables, every size.
+func (s *Store) prepareBulk(ctx context.Context, tables ...bulkTable) error {
+	for _, t := range tables {
+		for _, n := range bulkSizes {
+			if _, err := s.bulkStmt(ctx, t, n); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -149,12 +164,8 @@ func (s *Store) bulkStmt(ctx context.Context, t bulkTable, n int) (*sql.Stmt, er
 func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time) error {
 	// The multi-row inserts are prepared before the transaction: the write
 	// connection is the transaction's while it runs.
-	for _, t := range bulkTables {
-		for _, n := range []int{bulkRows, 8, 7, 6, 5, 4, 3, 2, 1} {
-			if _, err := s.bulkStmt(ctx, t, n); err != nil {
-				return err
-			}
-		}
+	if err := s.prepareBulk(ctx, bulkTables...); err != nil {
+		return err
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var maxID int64
@@ -163,7 +174,8 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		}
 		base := maxID // the batch's cases get ids base+1, base+2, …
 		counters := map[[2]string]int64{}
-		var cases, evs, units, keys, stages, clocks [][]any
+		var cases, evs, units, stages, clocks [][]any
+		d := deltasFrom(ctx) // the duplicate-index rows, written with the batch's flush
 		counts := newDeltas()
 		for i := range batch {
 			b := &batch[i]
@@ -203,7 +215,7 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 			}
 			units = append(units, caseUnitRows(c)...)
 			for _, k := range b.Keys {
-				keys = append(keys, []any{keyHash(k), micros(c.CreatedAt), c.ID})
+				d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(c.CreatedAt), id: c.ID})
 			}
 			for _, d := range c.Deadlines {
 				if r, ok := rowOf(d); ok {
@@ -218,7 +230,7 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		for _, step := range []struct {
 			t    bulkTable
 			rows [][]any
-		}{{bulkCases, cases}, {bulkEvts, evs}, {bulkUnits, units}, {bulkKeys, keys}, {bulkStage, stages}, {bulkClock, clocks}} {
+		}{{bulkCases, cases}, {bulkEvts, evs}, {bulkUnits, units}, {bulkStage, stages}, {bulkClock, clocks}} {
 			if err := s.insertRows(ctx, tx, step.t, step.rows); err != nil {
 				return err
 			}
@@ -231,11 +243,6 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 		}
 		if err := s.flushCounts(ctx, tx, counts); err != nil {
 			return err
-		}
-		if d := deltasFrom(ctx); d != nil && s.window != nil {
-			for _, r := range keys {
-				d.keys = append(d.keys, keyRow{k: r[0].(int64), at: r[1].(int64), id: r[2].(int64)})
-			}
 		}
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))`); err != nil {

@@ -29,10 +29,6 @@ func keyHash(key string) int64 {
 	return int64(h.Sum64())
 }
 
-// keysPerInsert is how many keys one prepared insert takes; shorter lists
-// are padded by repeating a key.
-const keysPerInsert = 16
-
 // perKey bounds the cases one key contributes (the most recent): a firm
 // named in hundreds of reports a month must not flood the check. A weak
 // key (a wording, a road, a name) on more than perKey cases in its
@@ -456,47 +452,59 @@ func (s *Store) writtenVersion(ctx context.Context, id int64) int {
 	return -1
 }
 
-// indexKeys indexes a case under keys at a time, a prepared multi-row
-// insert per keysPerInsert keys (a repeated key is ignored). On SQLite the
-// keys looked up only within the duplicate window (windowOnly, beside
-// keys) go to the index log when the duplicate window will hold them
-// (see briefKeep); the others, and every key on PostgreSQL, go to
-// dedup_keys.
+// indexKeys indexes a case under keys at a time (a repeated key is
+// indexed once). On SQLite the keys looked up only within the duplicate
+// window (windowOnly, beside keys) go to the index log when the duplicate
+// window will hold them (see briefKeep); the others, and every key on
+// PostgreSQL, go to dedup_keys. The rows are noted in the request's deltas
+// and written by the batch's flush (flushKeys), all requests' rows
+// together in a few multi-row inserts.
 func (s *Store) indexKeys(ctx context.Context, tx *sql.Tx, keys []string, windowOnly []bool, caseID int64, at time.Time) error {
-	var durable, brief []string
+	brief := slices.Contains(windowOnly[:min(len(windowOnly), len(keys))], true) && s.window != nil && s.window.admit(micros(at))
+	rows := make([]keyRow, len(keys))
 	for i, k := range keys {
-		if i < len(windowOnly) && windowOnly[i] {
-			brief = append(brief, k)
-		} else {
-			durable = append(durable, k)
-		}
+		rows[i] = keyRow{k: keyHash(k), at: micros(at), id: caseID, logged: brief && i < len(windowOnly) && windowOnly[i]}
 	}
-	if len(brief) > 0 && (s.window == nil || !s.window.admit(micros(at))) {
-		durable, brief = append(durable, brief...), nil
+	if d := deltasFrom(ctx); d != nil {
+		d.keys = append(d.keys, rows...)
+		return nil
 	}
-	if err := s.insertKeys(ctx, tx, "insert_dedup_keys", durable, caseID, at, false); err != nil {
-		return err
-	}
-	return s.insertKeys(ctx, tx, "insert_dedup_log", brief, caseID, at, true)
+	return s.insertIndexRows(ctx, tx, rows)
 }
 
-// insertKeys writes keys' rows with the named insert, padded to
-// keysPerInsert by repeating a key, and notes them for the window.
-func (s *Store) insertKeys(ctx context.Context, tx *sql.Tx, insert string, keys []string, caseID int64, at time.Time, logged bool) error {
-	for start := 0; start < len(keys); start += keysPerInsert {
-		chunk := keys[start:min(start+keysPerInsert, len(keys))]
-		args := make([]any, 0, 3*keysPerInsert)
-		for i := range keysPerInsert {
-			args = append(args, keyHash(chunk[min(i, len(chunk)-1)]), micros(at), caseID)
-		}
-		if _, err := s.txExec(ctx, tx, insert, args...); err != nil {
-			return fmt.Errorf("store: index keys: %w", err)
+// flushKeys writes the index rows the batch noted since its last flush.
+func (s *Store) flushKeys(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	if err := s.insertIndexRows(ctx, tx, d.keys[d.flushedKeys:]); err != nil {
+		return err
+	}
+	d.flushedKeys = len(d.keys)
+	return nil
+}
+
+// insertIndexRows writes index rows to dedup_keys and the index log,
+// each table's in its own order.
+func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []keyRow) error {
+	var durable, logged [][]any
+	for _, r := range rows {
+		if r.logged {
+			logged = append(logged, []any{r.k, r.at, r.id})
+		} else {
+			durable = append(durable, []any{r.k, r.at, r.id})
 		}
 	}
-	if d := deltasFrom(ctx); d != nil && s.window != nil {
-		for _, k := range keys {
-			d.keys = append(d.keys, keyRow{k: keyHash(k), at: micros(at), id: caseID, logged: logged})
-		}
+	byKey := func(a, b []any) int {
+		return cmp.Or(cmp.Compare(a[0].(int64), b[0].(int64)), cmp.Compare(a[1].(int64), b[1].(int64)), cmp.Compare(a[2].(int64), b[2].(int64)))
+	}
+	byTime := func(a, b []any) int {
+		return cmp.Or(cmp.Compare(a[1].(int64), b[1].(int64)), cmp.Compare(a[0].(int64), b[0].(int64)), cmp.Compare(a[2].(int64), b[2].(int64)))
+	}
+	slices.SortFunc(durable, byKey)
+	slices.SortFunc(logged, byTime)
+	if err := s.insertRows(ctx, tx, bulkKeys, durable); err != nil {
+		return fmt.Errorf("store: index keys: %w", err)
+	}
+	if err := s.insertRows(ctx, tx, bulkLog, logged); err != nil {
+		return fmt.Errorf("store: index keys: %w", err)
 	}
 	return nil
 }
@@ -565,7 +573,9 @@ func (s *Store) logCommitted(d *deltas) {
 // (on SQLite also the logged rows older than briefKeep).
 func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	// After a flush: the batch's index rows must be in the log before it
+	// is pruned and its oldest row read.
+	err := s.w.doAfterFlush(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := s.txExec(ctx, tx, "prune_dedup_keys", micros(before))
 		if err != nil {
 			return err

@@ -78,9 +78,10 @@ type deltas struct {
 	day    map[rollupKey]int
 	unit   map[rollupKey]int
 	status map[[2]string]int
-	// keys are the duplicate-index rows written, for the window index
-	// once they committed.
-	keys []keyRow
+	// keys are the duplicate-index rows to write (flushKeys writes those
+	// from flushedKeys on) and, once they committed, for the window index.
+	keys        []keyRow
+	flushedKeys int
 	// unpinned says the batch spilled or pruned the index log: its rows
 	// left are at or after pinAt, but for those of keys from
 	// keysAfterUnpin on, written after that.
@@ -142,7 +143,10 @@ func (d *deltas) merge(o *deltas) {
 	maps.Copy(d.written, o.written)
 }
 
-func (d *deltas) empty() bool { return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 }
+// empty says there is nothing left to flush.
+func (d *deltas) empty() bool {
+	return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 && d.flushedKeys == len(d.keys)
+}
 
 type deltasKey struct{}
 
@@ -153,6 +157,20 @@ func withDeltas(ctx context.Context, d *deltas) context.Context {
 func deltasFrom(ctx context.Context) *deltas {
 	d, _ := ctx.Value(deltasKey{}).(*deltas)
 	return d
+}
+
+// flushBatch writes what the batch's writes left for its end: the
+// counters' changes and the duplicate-index rows. It may run more than
+// once in a batch (before a write that must see the index rows: see
+// writer.barrier); each run writes what the last left.
+func (s *Store) flushBatch(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	if err := s.flushCounts(ctx, tx, d); err != nil {
+		return err
+	}
+	clear(d.day)
+	clear(d.unit)
+	clear(d.status)
+	return s.flushKeys(ctx, tx, d)
 }
 
 // flushCounts writes the counters' changes, skipping the ones that cancel

@@ -117,13 +117,6 @@ func init() {
 				SELECT case_id, at FROM dedup_keys WHERE k = q.k AND at >= q.since ORDER BY at DESC LIMIT ` +
 			strconv.Itoa(perKey+1) + `)) FROM q`
 	}
-	insertKeys := func(table string) string {
-		return `INSERT INTO ` + table + ` (k, at, case_id) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", keysPerInsert), ", ") + ` ON CONFLICT DO NOTHING`
-	}
-	queries["insert_dedup_keys"] = insertKeys("dedup_keys")
-	// The duplicate index log (see briefKeep), SQLite's only.
-	sqliteQueries["insert_dedup_log"] = insertKeys("dedup_log")
 	sqliteQueries["spill_dedup_log"] = `INSERT OR IGNORE INTO dedup_keys (k, at, case_id)
 		SELECT k, at, case_id FROM dedup_log WHERE at < ? ORDER BY k, at, case_id`
 	sqliteQueries["prune_dedup_log"] = `DELETE FROM dedup_log WHERE at < ?`

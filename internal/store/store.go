@@ -135,8 +135,16 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.closeDBs()
 		return nil, err
 	}
+	index := []bulkTable{bulkKeys}
+	if s.dialect == SQLite {
+		index = append(index, bulkLog)
+	}
+	if err := s.prepareBulk(ctx, index...); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
 	s.w = newWriter(s.wdb, cmp.Or(opt.MaxBatch, 256))
-	s.w.flush = s.flushCounts
+	s.w.flush = s.flushBatch
 	if s.window != nil {
 		if err := s.window.load(ctx, s, time.Now()); err != nil {
 			s.closeDBs()

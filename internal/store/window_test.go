@@ -411,3 +411,39 @@ func TestIndexLogSpillsWhenTheWindowIsFull(t *testing.T) {
 		t.Fatalf("window and dedup_keys answered %v, the database holds %v", got, db)
 	}
 }
+
+// TestSpillSeesTheBatchsIndexRows checks that a spill of the index log
+// running in the same batch after a write moves that write's rows too,
+// although a batch writes its index rows together at its end: the spill
+// has the batch flushed first.
+func TestSpillSeesTheBatchsIndexRows(t *testing.T) {
+	st := openSQLite(t)
+	now := time.Now()
+	keys := []string{"text:band-1", "cell:1", "phone:13800000001"}
+	write := writeOp{ctx: context.Background(), done: make(chan error, 1), fn: func(ctx context.Context, tx *sql.Tx) error {
+		return st.indexKeys(ctx, tx, keys, []bool{true, true, false}, 1, now.Add(-time.Hour))
+	}}
+	cut := micros(now)
+	spill := writeOp{ctx: context.Background(), done: make(chan error, 1), barrier: true, fn: func(ctx context.Context, tx *sql.Tx) error {
+		return st.spillKeyLog(ctx, tx, cut)
+	}}
+	// One batch, run on this goroutine while the writer's loop waits.
+	st.w.commit([]writeOp{write, spill})
+	if err := errors.Join(<-write.done, <-spill.done); err != nil {
+		t.Fatal(err)
+	}
+	if n := logRows(t, st); n != 0 {
+		t.Fatalf("%d rows left in the index log: the spill ran before the batch's rows were written", n)
+	}
+	var hashes, sinces []int64
+	for _, k := range keys {
+		hashes, sinces = append(hashes, keyHash(k)), append(sinces, micros(now.Add(-2*time.Hour)))
+	}
+	db := map[int64][]hit{}
+	if err := st.lookupKeys(context.Background(), hashes, sinces, db); err != nil {
+		t.Fatal(err)
+	}
+	if len(db) != 3 {
+		t.Fatalf("dedup_keys holds %v, want the three keys", db)
+	}
+}

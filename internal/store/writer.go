@@ -26,6 +26,10 @@ type writeOp struct {
 	// failed, when set, is told why the write failed: no one waits on
 	// done for a write the writer queued itself (enqueue).
 	failed func(error)
+	// barrier has the batch flushed before the write runs, so that it
+	// sees in the tables what the batch's earlier writes left to the
+	// flush (the duplicate-index rows).
+	barrier bool
 }
 
 // writer is the group commit: requests queue up while the previous batch
@@ -33,9 +37,10 @@ type writeOp struct {
 // 201 is answered only after the commit that holds the case returned.
 type writer struct {
 	db *sql.DB
-	// flush writes, before the batch commits, what its writes counted
-	// together (rollups), so that thirty creations cost one update of a
-	// counter rather than thirty.
+	// flush writes, before the batch commits (and before a barrier
+	// write), what its writes left to write together (rollups, index
+	// rows), so that thirty creations cost one update of a counter rather
+	// than thirty. It writes what the last flush left and marks it done.
 	flush func(ctx context.Context, tx *sql.Tx, d *deltas) error
 	// committed, when set, runs on the writer with what the batch's
 	// successful writes recorded, once their commit returned.
@@ -89,7 +94,17 @@ func (w *writer) close() {
 
 // do queues fn and waits until its batch committed (or failed).
 func (w *writer) do(ctx context.Context, fn writeFunc) error {
-	op := writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// doAfterFlush is do for a write that must see the batch's earlier writes
+// flushed (see writeOp.barrier).
+func (w *writer) doAfterFlush(ctx context.Context, fn writeFunc) error {
+	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), barrier: true})
+}
+
+func (w *writer) submit(op writeOp) error {
+	ctx := op.ctx
 	select {
 	case <-w.stop:
 		return ErrClosed
@@ -109,10 +124,11 @@ func (w *writer) do(ctx context.Context, fn writeFunc) error {
 }
 
 // enqueue queues fn without waiting for it: a write the writer's own
-// goroutine decided on after a commit (waiting there would deadlock).
-// failed is told if it fails. It answers false if the queue is full.
+// goroutine decided on after a commit (waiting there would deadlock),
+// which runs after a flush (see writeOp.barrier). failed is told if it
+// fails. It answers false if the queue is full.
 func (w *writer) enqueue(fn writeFunc, failed func(error)) bool {
-	op := writeOp{ctx: context.Background(), fn: fn, done: make(chan error, 1), failed: failed}
+	op := writeOp{ctx: context.Background(), fn: fn, done: make(chan error, 1), failed: failed, barrier: true}
 	select {
 	case w.ops <- op:
 		return true
@@ -200,6 +216,12 @@ func (w *writer) runBatch(batch []writeOp, errs []error) error {
 	single := len(batch) == 1
 	total := newDeltas()
 	for i, op := range batch {
+		if op.barrier && w.flush != nil && !total.empty() {
+			if err := w.flush(ctx, tx, total); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("store: flush before a write: %w", err)
+			}
+		}
 		own := newDeltas()
 		own.prior = total
 		opCtx := withDeltas(context.WithoutCancel(op.ctx), own)
