@@ -121,6 +121,7 @@ func init() {
 		SELECT k, at, case_id FROM dedup_log WHERE at < ? ORDER BY k, at, case_id`
 	sqliteQueries["prune_dedup_log"] = `DELETE FROM dedup_log WHERE at < ?`
 	sqliteQueries["oldest_dedup_log"] = `SELECT MIN(at) FROM dedup_log`
+	sqliteQueries["nth_dedup_log"] = `SELECT at FROM dedup_log ORDER BY at LIMIT 1 OFFSET ?`
 	// The API token the administrator's bootstrap ensures: its id is not
 	// needed.
 	queries["ensure_token"] = strings.TrimSuffix(queries["insert_token"], " RETURNING id")

@@ -72,8 +72,10 @@ type Store struct {
 	// window holds the newest rows of the duplicate index (SQLite only).
 	window *windowIndex
 	// spillQueued says a spill of the duplicate index log is queued
-	// (spillKeyLog); the writer's goroutine alone touches it.
+	// (spillKeyLog); the writer's goroutine alone touches it. spillChunk
+	// bounds the rows one spill moves.
 	spillQueued bool
+	spillChunk  int
 	hooks       activeHooks // the active webhooks, kept a second
 	bulk        sync.Map    // multi-row inserts of history loads, by table and size
 }
@@ -118,6 +120,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		s.dialect, s.wdb, s.rdb = SQLite, w, r
 		s.summaries = newSummaryCache(16 << 20)
 		s.window = newWindowIndex(windowSpan, windowMaxRows)
+		s.spillChunk = spillChunk
 		migrations = sqlite.Migrations()
 	}
 	s.q = make(map[string]string, len(queries))

@@ -359,11 +359,19 @@ func TestWindowKeepsLoggedRows(t *testing.T) {
 
 // TestIndexLogSpillsWhenTheWindowIsFull checks that a window at its bound
 // whose oldest rows are logged ones has the writer move them to
-// dedup_keys, behind the write that filled it, and that every key still
-// answers what the database holds.
+// dedup_keys, behind the write that filled it (in chunks when a spill
+// may move fewer rows than the window wants gone), and that every key
+// still answers what the database holds.
 func TestIndexLogSpillsWhenTheWindowIsFull(t *testing.T) {
+	for _, chunk := range []int{spillChunk, 1} {
+		t.Run(fmt.Sprint("chunk ", chunk), func(t *testing.T) { testIndexLogSpills(t, chunk) })
+	}
+}
+
+func testIndexLogSpills(t *testing.T, chunk int) {
 	ctx := context.Background()
 	st := openSQLite(t)
+	st.spillChunk = chunk
 	now := time.Now()
 	st.window = newWindowIndex(windowSpan, 8) // before any write
 	st.window.from = micros(now.Add(-windowSpan))
@@ -378,9 +386,12 @@ func TestIndexLogSpillsWhenTheWindowIsFull(t *testing.T) {
 		}
 	}
 	// The spill was queued behind the last write: a write queued after it
-	// returns once it committed.
-	if err := st.w.do(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
-		t.Fatal(err)
+	// returns once it committed. A spill in chunks queues the next chunk
+	// after each commit.
+	for range 8 {
+		if err := st.w.do(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var spilled, left int
 	if err := st.rdb.QueryRow(`SELECT (SELECT COUNT(*) FROM dedup_keys), (SELECT COUNT(*) FROM dedup_log)`).Scan(&spilled, &left); err != nil {
@@ -391,6 +402,9 @@ func TestIndexLogSpillsWhenTheWindowIsFull(t *testing.T) {
 	}
 	if st.window.rows > 8+2 {
 		t.Fatalf("the window holds %d rows after the spill, want about its bound of 8", st.window.rows)
+	}
+	if cut, ok := st.window.spillWanted(); ok {
+		t.Fatalf("the window still wants a spill before %d", cut)
 	}
 	var hashes, sinces []int64
 	for _, k := range keys {
@@ -445,5 +459,48 @@ func TestSpillSeesTheBatchsIndexRows(t *testing.T) {
 	}
 	if len(db) != 3 {
 		t.Fatalf("dedup_keys holds %v, want the three keys", db)
+	}
+}
+
+// TestSpillMovesAChunk checks that one spill moves at most about
+// spillChunk of the oldest logged rows, whatever cut it was asked for,
+// and that the window and the database agree after each.
+func TestSpillMovesAChunk(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
+	st.spillChunk = 3
+	now := time.Now()
+	var hashes, sinces []int64
+	for i := range 6 {
+		k := []string{fmt.Sprintf("text:band-%d", i), fmt.Sprintf("cell:%d", i%2)}
+		for _, key := range k {
+			hashes, sinces = append(hashes, keyHash(key)), append(sinces, micros(now.Add(-time.Hour)))
+		}
+		if err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			return st.indexKeys(ctx, tx, k, []bool{true, true}, int64(i+1), now.Add(time.Duration(i)*time.Minute))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []int{2, 4, 6} {
+		if err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			return st.spillKeyLog(ctx, tx, micros(now.Add(time.Hour)))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var spilled, left int
+		if err := st.rdb.QueryRow(`SELECT (SELECT COUNT(*) FROM dedup_keys), (SELECT COUNT(*) FROM dedup_log)`).Scan(&spilled, &left); err != nil {
+			t.Fatal(err)
+		}
+		if spilled != want || left != 12-want {
+			t.Fatalf("%d rows spilled and %d left, want the oldest %d spilled (the oldest case's rows per spill of 3)", spilled, left, want)
+		}
+		got, rest := windowAnswer(st.window, hashes, sinces)
+		if len(rest) != 0 {
+			t.Fatalf("%d keys left for SQLite", len(rest))
+		}
+		if db := databaseIndex(t, st, hashes, sinces); !maps.EqualFunc(got, db, slices.Equal) {
+			t.Fatalf("the window answered %v, the database holds %v", got, db)
+		}
 	}
 }
