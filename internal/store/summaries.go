@@ -14,16 +14,19 @@ import (
 // docs/PERFORMANCE.md). The writer puts the summary of every case its
 // batch wrote once the batch committed, before it answers (write), so what
 // the cache holds is what the database holds; a read that raced a write
-// does not fill the cache (generation). The writer itself trusts the cache
+// does not fill the cache with the cases written meanwhile (generation). The writer itself trusts the cache
 // for that reason (settleDuplicates). PostgreSQL nodes share the database
 // with other writers and read it every time.
 type summaryCache struct {
-	mu    sync.Mutex
-	gen   uint64     // bumped by every write
-	bytes int        // approximate size of what is held
-	max   int        // bound on bytes
-	order *list.List // of *cachedSummary, most recent first
-	byID  map[int64]*list.Element
+	mu  sync.Mutex
+	gen uint64 // bumped by every write
+	// written holds the generation of each case's last write, for the
+	// writes of the last keepGens generations.
+	written map[int64]uint64
+	bytes   int        // approximate size of what is held
+	max     int        // bound on bytes
+	order   *list.List // of *cachedSummary, most recent first
+	byID    map[int64]*list.Element
 }
 
 type cachedSummary struct {
@@ -32,7 +35,7 @@ type cachedSummary struct {
 }
 
 func newSummaryCache(maxBytes int) *summaryCache {
-	return &summaryCache{max: maxBytes, order: list.New(), byID: map[int64]*list.Element{}}
+	return &summaryCache{max: maxBytes, order: list.New(), byID: map[int64]*list.Element{}, written: map[int64]uint64{}}
 }
 
 // generation is read before the database: a put with an older generation
@@ -60,15 +63,20 @@ func (sc *summaryCache) get(ids []int64) (hits []casework.Case, misses []int64) 
 	return hits, misses
 }
 
-// put keeps summaries read at generation gen, unless a write came since.
+// keepGens is how many generations the cache remembers which cases were
+// written in: a read that began earlier is not kept at all.
+const keepGens = 1024
+
+// put keeps summaries read at generation gen, but for the cases written
+// since (the read may have seen them before or after the write).
 func (sc *summaryCache) put(gen uint64, cs []casework.Case) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if gen != sc.gen {
+	if sc.gen-gen >= keepGens {
 		return
 	}
 	for _, c := range cs {
-		if _, ok := sc.byID[c.ID]; ok {
+		if _, ok := sc.byID[c.ID]; ok || sc.written[c.ID] > gen {
 			continue
 		}
 		n := summarySize(c)
@@ -89,7 +97,15 @@ func (sc *summaryCache) write(cs map[int64]casework.Case) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.gen++
+	if sc.gen%keepGens == 0 {
+		for id, g := range sc.written {
+			if sc.gen-g >= keepGens {
+				delete(sc.written, id)
+			}
+		}
+	}
 	for id, c := range cs {
+		sc.written[id] = sc.gen
 		if el, ok := sc.byID[id]; ok {
 			sc.remove(el)
 		}

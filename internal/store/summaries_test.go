@@ -14,32 +14,57 @@ import (
 )
 
 // TestSummaryCacheDropsRacedReads checks the cache's one rule: what was
-// read before a write is not kept after it, and a write replaces what was
-// held.
+// read of a case before it was written is not kept after the write, and
+// a write replaces what was held.
 func TestSummaryCacheDropsRacedReads(t *testing.T) {
 	sc := newSummaryCache(1 << 20)
 	gen := sc.generation()
 	sc.write(map[int64]casework.Case{1: {ID: 1, Version: 2}}) // an update committed while the read ran
+	sc.write(map[int64]casework.Case{4: {ID: 4, Version: 1}}) // and another case's
 	sc.put(gen, []casework.Case{{ID: 1, Version: 1}, {ID: 3, Version: 1}})
-	if hits, misses := sc.get([]int64{1, 3}); len(hits) != 1 || hits[0].Version != 2 || len(misses) != 1 {
-		t.Fatalf("a raced read was kept: %v %v", hits, misses)
+	if hits, misses := sc.get([]int64{1, 3}); len(hits) != 2 || hits[0].Version != 2 || hits[1].ID != 3 || len(misses) != 0 {
+		t.Fatalf("a raced read was kept, or a case not written meanwhile dropped: %v %v", hits, misses)
 	}
 	gen = sc.generation()
 	sc.put(gen, []casework.Case{{ID: 1, Version: 1}, {ID: 2, Version: 1}})
-	hits, misses := sc.get([]int64{2, 1, 3})
-	if len(hits) != 2 || hits[0].ID != 2 || hits[1].Version != 2 || len(misses) != 1 || misses[0] != 3 {
+	hits, misses := sc.get([]int64{2, 1, 5})
+	if len(hits) != 2 || hits[0].ID != 2 || hits[1].Version != 2 || len(misses) != 1 || misses[0] != 5 {
 		t.Fatalf("hits %v misses %v (a read never replaces what is held)", hits, misses)
 	}
 	sc.write(map[int64]casework.Case{1: {ID: 1, Version: 3}})
 	if v, ok := sc.version(1); !ok || v != 3 {
 		t.Fatalf("after the write of version 3: %d, %v", v, ok)
 	}
-	if _, ok := sc.version(3); ok {
+	if _, ok := sc.version(5); ok {
 		t.Fatal("the version of a case not held")
 	}
+	gen = sc.generation()
 	sc.write(nil) // a batch that wrote no case changes nothing
-	if sc.generation() != gen+1 {
-		t.Fatalf("generation %d, want %d", sc.generation(), gen+1)
+	if sc.generation() != gen {
+		t.Fatalf("generation %d, want %d", sc.generation(), gen)
+	}
+	// The write of a case pushed out of the cache before the read's put
+	// still keeps the read out.
+	small := newSummaryCache(summarySize(casework.Case{}))
+	gen = small.generation()
+	small.write(map[int64]casework.Case{1: {ID: 1, Version: 2}})
+	small.write(map[int64]casework.Case{4: {ID: 4, Version: 1}}) // pushes 1 out
+	small.put(gen, []casework.Case{{ID: 1, Version: 1}})
+	if hits, _ := small.get([]int64{1}); len(hits) != 0 {
+		t.Fatalf("a read from before the write of a case no longer held was kept: %v", hits)
+	}
+	// A read older than the generations remembered is not kept at all,
+	// and what is remembered stays bounded.
+	old := sc.generation()
+	for i := range 3 * keepGens {
+		sc.write(map[int64]casework.Case{int64(100 + i): {ID: int64(100 + i)}})
+	}
+	sc.put(old, []casework.Case{{ID: 6}})
+	if _, misses := sc.get([]int64{6}); len(misses) != 1 {
+		t.Fatal("a read older than keepGens generations was kept")
+	}
+	if len(sc.written) > 2*keepGens {
+		t.Fatalf("%d writes remembered, want at most those of %d generations", len(sc.written), 2*keepGens)
 	}
 }
 
