@@ -14,9 +14,10 @@ import (
 // docs/PERFORMANCE.md). The writer puts the summary of every case its
 // batch wrote once the batch committed, before it answers (write), so what
 // the cache holds is what the database holds; a read that raced a write
-// does not fill the cache with the cases written meanwhile (generation). The writer itself trusts the cache
-// for that reason (settleDuplicates). PostgreSQL nodes share the database
-// with other writers and read it every time.
+// does not fill the cache with the cases written meanwhile (generation).
+// The writer itself trusts the cache for that reason (settleDuplicates).
+// PostgreSQL nodes share the database with other writers and read it
+// every time.
 type summaryCache struct {
 	mu  sync.Mutex
 	gen uint64 // bumped by every write
