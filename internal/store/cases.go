@@ -92,7 +92,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 	// since (settleDuplicates).
 	var pre duplicateDraft
 	if nc.Duplicates != nil {
-		pre.seen = s.w.finished.Load()
+		pre.seen, pre.readAt = s.w.finished.Load(), time.Now()
 		found, err := s.findDuplicates(ctx, nc.Duplicates.Lookups)
 		if err != nil {
 			return Created{}, err

@@ -336,7 +336,8 @@ func (s *Store) byIDs(ctx context.Context, tx *sql.Tx, prefix string, ids []int6
 
 // duplicateDraft is the duplicate check as decided before the write.
 type duplicateDraft struct {
-	seen    uint64 // batches committed before the read began
+	seen    uint64    // batches committed before the read began
+	readAt  time.Time // when the read began
 	found   []casework.Case
 	outcome DuplicateOutcome
 	// master is the outcome's master read whole on the read pool (SQLite),
@@ -350,18 +351,29 @@ type duplicateDraft struct {
 // from the read is taken as it stands now; the decision is made again only
 // when either changed anything.
 func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pre duplicateDraft) (DuplicateOutcome, error) {
-	known := make(map[int64]bool, len(pre.found))
-	for _, c := range pre.found {
+	found, out, since := pre.found, pre.outcome, pre.seen
+	if s.recent.stale(pre.readAt) {
+		// The request waited so long that recentKeys may have forgotten
+		// what was written since its read: read again what has committed,
+		// and take only this batch's writes from recentKeys.
+		again, err := s.findDuplicates(ctx, nc.Duplicates.Lookups)
+		if err != nil {
+			return DuplicateOutcome{}, err
+		}
+		found, since, pre.master = again, s.w.finished.Load(), nil
+		out = nc.Duplicates.Decide(nc.Case, nc.Events, found)
+	}
+	known := make(map[int64]bool, len(found))
+	for _, c := range found {
 		known[c.ID] = true
 	}
 	var fresh []int64
-	for _, id := range s.recent.get(nc.Duplicates.Lookups, pre.seen) {
+	for _, id := range s.recent.get(nc.Duplicates.Lookups, since) {
 		if !known[id] && len(fresh) < maxCandidates {
 			fresh = append(fresh, id)
 			known[id] = true
 		}
 	}
-	found, out := pre.found, pre.outcome
 	if len(fresh) > 0 {
 		more, err := s.writtenSummaries(ctx, tx, fresh)
 		if err != nil {
@@ -630,23 +642,25 @@ func (s *Store) PruneDuplicateKeys(ctx context.Context, before time.Time) (int64
 // recentKeys remembers under which keys this node indexed cases,
 // and in which write batch, so that a write can tell which cases its read
 // could not have seen: those of batches that had not committed when the
-// read began. Entries are kept for a horizon far longer than any request
-// waits for the writer.
+// read began. Entries are kept for a horizon, and forgotten within half of
+// it more; a write whose read began more than half the horizon before
+// (far longer than any batch runs) looks again instead
+// (settleDuplicates).
 type recentKeys struct {
 	mu      sync.Mutex
 	byKey   map[int64][]recentEntry
-	lastGC  time.Time
+	lastGC  int64 // unix nanoseconds
 	horizon time.Duration
 }
 
 type recentEntry struct {
 	caseID int64
 	batch  uint64
-	at     time.Time
+	at     int64 // unix nanoseconds
 }
 
 func newRecentKeys() *recentKeys {
-	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 30 * time.Second}
+	return &recentKeys{byKey: map[int64][]recentEntry{}, horizon: 10 * time.Second}
 }
 
 // add remembers the keys a case was indexed under in a batch.
@@ -654,18 +668,18 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64, batch uint64) {
 	if check == nil {
 		return
 	}
-	now := time.Now()
+	now := time.Now().UnixNano()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, k := range check.Index {
 		h := keyHash(k)
 		r.byKey[h] = append(r.byKey[h], recentEntry{caseID: caseID, batch: batch, at: now})
 	}
-	if now.Sub(r.lastGC) > r.horizon {
+	if now-r.lastGC > int64(r.horizon/2) {
 		for h, es := range r.byKey {
 			kept := es[:0]
 			for _, e := range es {
-				if now.Sub(e.at) < r.horizon {
+				if now-e.at < int64(r.horizon) {
 					kept = append(kept, e)
 				}
 			}
@@ -677,6 +691,12 @@ func (r *recentKeys) add(check *DuplicateCheck, caseID int64, batch uint64) {
 		}
 		r.lastGC = now
 	}
+}
+
+// stale says a read that began at readAt may have missed cases whose
+// entries are forgotten by now.
+func (r *recentKeys) stale(readAt time.Time) bool {
+	return time.Since(readAt) > r.horizon/2
 }
 
 // get answers the cases indexed under the strong keys of lookups in

@@ -242,7 +242,7 @@ func TestSettleTakesTheMasterAsItStands(t *testing.T) {
 	settle := func(summary, whole casework.Case) casework.Case {
 		t.Helper()
 		nc := receive("13800000003", now.Add(2*time.Second))
-		pre := duplicateDraft{seen: st.w.finished.Load(), found: []casework.Case{summary}, master: &whole}
+		pre := duplicateDraft{seen: st.w.finished.Load(), readAt: time.Now(), found: []casework.Case{summary}, master: &whole}
 		pre.outcome = nc.Duplicates.Decide(nc.Case, nc.Events, pre.found)
 		var got DuplicateOutcome
 		err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -263,5 +263,42 @@ func TestSettleTakesTheMasterAsItStands(t *testing.T) {
 	stale.Reporter.Name = "读池所读"
 	if m := settle(st.summaryOf(v1), stale); m.Version != 2 || m.Reporter.Name == stale.Reporter.Name {
 		t.Fatalf("a master changed since it was read was taken as read: v%d %q", m.Version, m.Reporter.Name)
+	}
+}
+
+// TestSettleLooksAgainAfterALongWait checks a write whose request waited
+// longer than recentKeys remembers: it reads again what committed since
+// its read, and finds the case it repeats.
+func TestSettleLooksAgainAfterALongWait(t *testing.T) {
+	st := openSQLite(t)
+	ctx := context.Background()
+	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
+	now := time.Now()
+	receive := func(phone string, at time.Time) NewCase {
+		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Reporter: casework.Reporter{Name: "张某", Phone: phone}}
+		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)}
+	}
+	// The request read before the first case committed, and waited.
+	nc := receive("13800000002", now.Add(time.Second))
+	pre := duplicateDraft{seen: st.w.finished.Load(), readAt: time.Now().Add(-time.Minute)}
+	pre.outcome = nc.Duplicates.Decide(nc.Case, nc.Events, nil)
+	first, err := st.CreateCase(ctx, receive("13800000001", now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.recent = newRecentKeys() // what a minute's wait forgets
+	var got DuplicateOutcome
+	if err := st.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		got, err = st.settleDuplicates(ctx, tx, nc, pre)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Master == nil || got.Master.ID != first.Case.ID {
+		t.Fatalf("the report was not merged into case %d written during its wait: %+v", first.Case.ID, got.Master)
 	}
 }
