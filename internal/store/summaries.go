@@ -3,6 +3,7 @@ package store
 import (
 	"container/list"
 	"sync"
+	"unsafe"
 
 	"github.com/yizhan/yizhan/internal/casework"
 )
@@ -135,9 +136,15 @@ func (sc *summaryCache) remove(el *list.Element) {
 	sc.bytes -= cs.bytes
 }
 
+// entryOverhead is what a held summary costs beside its strings: the
+// entry with its case (a casework.Case is over 500 bytes, most of it
+// fields a summary leaves empty), its list element and map slot, and the
+// location and time of last report it may point to.
+var entryOverhead = int(unsafe.Sizeof(cachedSummary{})) + 48 + 32 + 16 + 24
+
 // summarySize approximates the memory a summary holds.
 func summarySize(c casework.Case) int {
-	n := 256 + len(c.Number) + len(c.Channel) + len(c.Category) + len(c.Type) + len(c.Text) +
+	n := entryOverhead + len(c.Number) + len(c.Channel) + len(c.Category) + len(c.Type) + len(c.Text) +
 		len(c.Reporter.Phone) + len(c.Address)
 	for _, p := range c.Callers {
 		n += 16 + len(p)
