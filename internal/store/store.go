@@ -118,7 +118,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 			return nil, err
 		}
 		s.dialect, s.wdb, s.rdb = SQLite, w, r
-		s.summaries = newSummaryCache(16 << 20)
+		s.summaries = newSummaryCache(8 << 20)
 		s.window = newWindowIndex(windowSpan, windowMaxRows)
 		s.spillChunk = spillChunk
 		migrations = sqlite.Migrations()
