@@ -214,16 +214,8 @@ func mergeIntoFirst(now time.Time) *DuplicateCheck {
 func TestSettleTakesTheMasterAsItStands(t *testing.T) {
 	st := openSQLite(t)
 	ctx := context.Background()
-	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
 	now := time.Now()
-	receive := func(phone string, at time.Time) NewCase {
-		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Reporter: casework.Reporter{Name: "张某", Phone: phone}}
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)}
-	}
+	receive := func(phone string, at time.Time) NewCase { return merging(t, now, phone, at) }
 	first, err := st.CreateCase(ctx, receive("13800000001", now))
 	if err != nil {
 		t.Fatal(err)
@@ -272,16 +264,8 @@ func TestSettleTakesTheMasterAsItStands(t *testing.T) {
 func TestSettleLooksAgainAfterALongWait(t *testing.T) {
 	st := openSQLite(t)
 	ctx := context.Background()
-	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
 	now := time.Now()
-	receive := func(phone string, at time.Time) NewCase {
-		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Reporter: casework.Reporter{Name: "张某", Phone: phone}}
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)}
-	}
+	receive := func(phone string, at time.Time) NewCase { return merging(t, now, phone, at) }
 	// The request read before the first case committed, and waited.
 	nc := receive("13800000002", now.Add(time.Second))
 	pre := duplicateDraft{seen: st.w.finished.Load(), readAt: time.Now().Add(-time.Minute)}
@@ -301,4 +285,17 @@ func TestSettleLooksAgainAfterALongWait(t *testing.T) {
 	if got.Master == nil || got.Master.ID != first.Case.ID {
 		t.Fatalf("the report was not merged into case %d written during its wait: %+v", first.Case.ID, got.Master)
 	}
+}
+
+// merging is a report from phone at a time, with a duplicate check that
+// merges it into the first case of the same key (mergeIntoFirst).
+func merging(t *testing.T, now time.Time, phone string, at time.Time) NewCase {
+	t.Helper()
+	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
+	in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Reporter: casework.Reporter{Name: "张某", Phone: phone}}
+	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)}
 }
