@@ -237,27 +237,39 @@ func (s *Store) wrote(ctx context.Context, c casework.Case) {
 }
 
 // loadSummaries answers the candidates of the duplicate check, in the
-// order of their ids: inside the write (tx) as the transaction sees them,
-// on the readers from the summary cache where it holds them.
+// order of their ids: on the readers (tx nil) as committed, inside the
+// write as the transaction sees them. On SQLite the summary cache answers
+// what it holds (what the database holds: this process is its only
+// writer and writes it through), inside the write after the batch's own
+// uncommitted writes; what the readers read besides is kept.
 func (s *Store) loadSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	if len(ids) == 0 || s.summaries == nil {
+		return s.readSummaries(ctx, tx, ids)
 	}
-	if tx == nil && s.summaries != nil {
-		// The readers, on SQLite: what the cache holds, the rest read and
-		// kept. The write (tx) reads its own uncommitted state instead.
-		gen := s.summaries.generation()
-		hits, misses := s.summaries.get(ids)
-		read, err := s.readSummaries(ctx, nil, misses)
-		if err != nil {
-			return nil, err
+	var out []casework.Case
+	if d := deltasFrom(ctx); tx != nil && d != nil {
+		var rest []int64
+		for _, id := range ids {
+			if c, ok := d.summary(id); ok {
+				out = append(out, c.Clone())
+			} else {
+				rest = append(rest, id)
+			}
 		}
-		s.summaries.put(gen, read)
-		out := append(hits, read...)
-		slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) }) // as the query orders them
-		return out, nil
+		ids = rest
 	}
-	return s.readSummaries(ctx, tx, ids)
+	gen := s.summaries.generation()
+	hits, misses := s.summaries.get(ids)
+	read, err := s.readSummaries(ctx, tx, misses)
+	if err != nil {
+		return nil, err
+	}
+	if tx == nil {
+		s.summaries.put(gen, read)
+	}
+	out = append(append(out, hits...), read...)
+	slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) }) // as the query orders them
+	return out, nil
 }
 
 // readSummaries reads candidates' summaries from the database. The extra
@@ -375,7 +387,7 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 		}
 	}
 	if len(fresh) > 0 {
-		more, err := s.writtenSummaries(ctx, tx, fresh)
+		more, err := s.loadSummaries(ctx, tx, fresh)
 		if err != nil {
 			return DuplicateOutcome{}, err
 		}
@@ -416,35 +428,6 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 		}
 		out = nc.Duplicates.Decide(nc.Case, nc.Events, found)
 	}
-	return out, nil
-}
-
-// writtenSummaries answers, inside the write, the summaries of cases
-// written since the duplicate check's read: from the batch's own writes
-// (uncommitted), then the summary cache (which holds what the database
-// holds: this process is its only writer), then the transaction. Ordered
-// by id, as loadSummaries answers.
-func (s *Store) writtenSummaries(ctx context.Context, tx *sql.Tx, ids []int64) ([]casework.Case, error) {
-	d := deltasFrom(ctx)
-	if d == nil || s.summaries == nil {
-		return s.readSummaries(ctx, tx, ids)
-	}
-	var out []casework.Case
-	var rest []int64
-	for _, id := range ids {
-		if c, ok := d.summary(id); ok {
-			out = append(out, c.Clone())
-		} else {
-			rest = append(rest, id)
-		}
-	}
-	hits, misses := s.summaries.get(rest)
-	read, err := s.readSummaries(ctx, tx, misses)
-	if err != nil {
-		return nil, err
-	}
-	out = append(append(out, hits...), read...)
-	slices.SortFunc(out, func(a, b casework.Case) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -496,27 +479,31 @@ func (s *Store) flushKeys(ctx context.Context, tx *sql.Tx, d *deltas) error {
 // insertIndexRows writes index rows to dedup_keys and the index log,
 // each table's in its own order.
 func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []keyRow) error {
-	var durable, logged [][]any
+	var durable, logged []keyRow
 	for _, r := range rows {
 		if r.logged {
-			logged = append(logged, []any{r.k, r.at, r.id})
+			logged = append(logged, r)
 		} else {
-			durable = append(durable, []any{r.k, r.at, r.id})
+			durable = append(durable, r)
 		}
 	}
-	byKey := func(a, b []any) int {
-		return cmp.Or(cmp.Compare(a[0].(int64), b[0].(int64)), cmp.Compare(a[1].(int64), b[1].(int64)), cmp.Compare(a[2].(int64), b[2].(int64)))
-	}
-	byTime := func(a, b []any) int {
-		return cmp.Or(cmp.Compare(a[1].(int64), b[1].(int64)), cmp.Compare(a[0].(int64), b[0].(int64)), cmp.Compare(a[2].(int64), b[2].(int64)))
-	}
-	slices.SortFunc(durable, byKey)
-	slices.SortFunc(logged, byTime)
-	if err := s.insertRows(ctx, tx, bulkKeys, durable); err != nil {
-		return fmt.Errorf("store: index keys: %w", err)
-	}
-	if err := s.insertRows(ctx, tx, bulkLog, logged); err != nil {
-		return fmt.Errorf("store: index keys: %w", err)
+	slices.SortFunc(durable, func(a, b keyRow) int {
+		return cmp.Or(cmp.Compare(a.k, b.k), cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id))
+	})
+	slices.SortFunc(logged, func(a, b keyRow) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.k, b.k), cmp.Compare(a.id, b.id))
+	})
+	for _, t := range []struct {
+		table bulkTable
+		rows  []keyRow
+	}{{bulkKeys, durable}, {bulkLog, logged}} {
+		args := make([][]any, len(t.rows))
+		for i, r := range t.rows {
+			args[i] = []any{r.k, r.at, r.id}
+		}
+		if err := s.insertRows(ctx, tx, t.table, args); err != nil {
+			return fmt.Errorf("store: index keys: %w", err)
+		}
 	}
 	return nil
 }
