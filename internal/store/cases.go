@@ -187,10 +187,14 @@ func (s *Store) replay(ctx context.Context, tx *sql.Tx, id int64, out *Created) 
 // the projections.
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs []casework.Event) (casework.Case, error) {
 	day := c.CreatedAt.In(s.loc)
-	var seq int64
-	if err := s.txRow(ctx, tx, "next_case_number", string(c.Line), day.Format("20060102")).Scan(&seq); err != nil {
+	d, key := deltasFrom(ctx), [2]string{string(c.Line), day.Format("20060102")}
+	seq, counted := d.lastNumber(key)
+	if counted {
+		seq++
+	} else if err := s.txRow(ctx, tx, "next_case_number", key[0], key[1]).Scan(&seq); err != nil {
 		return c, fmt.Errorf("store: next case number: %w", err)
 	}
+	d.tookNumber(key, seq, !counted)
 	c.Number = casework.FormatNumber(c.Line, day, seq)
 	extra, err := caseExtra(c)
 	if err != nil {

@@ -93,6 +93,39 @@ type deltas struct {
 	// earlier requests wrote, for a request's own reads (summary).
 	written map[int64]casework.Case
 	prior   *deltas
+	// numbers holds the last case number the batch took per line and
+	// day. Only a line-day's first creation in a batch counts in
+	// case_counters; the others count on from here and flushNumbers
+	// saves the last, so thirty creations update the counter row once.
+	numbers map[[2]string]caseNumber
+}
+
+type caseNumber struct {
+	n     int64
+	saved bool // the counter row holds n
+}
+
+// lastNumber answers the last case number this request or the batch's
+// earlier ones took for line-day k, if they took one.
+func (d *deltas) lastNumber(k [2]string) (int64, bool) {
+	for ; d != nil; d = d.prior {
+		if v, ok := d.numbers[k]; ok {
+			return v.n, true
+		}
+	}
+	return 0, false
+}
+
+// tookNumber records that the request took case number n for line-day
+// k; saved says the counter row already holds it.
+func (d *deltas) tookNumber(k [2]string, n int64, saved bool) {
+	if d == nil {
+		return
+	}
+	if d.numbers == nil {
+		d.numbers = map[[2]string]caseNumber{}
+	}
+	d.numbers[k] = caseNumber{n: n, saved: saved}
 }
 
 // summary answers the summary of case id as this request or the batch's
@@ -141,11 +174,23 @@ func (d *deltas) merge(o *deltas) {
 		d.written = make(map[int64]casework.Case, len(o.written))
 	}
 	maps.Copy(d.written, o.written)
+	if len(o.numbers) > 0 && d.numbers == nil {
+		d.numbers = make(map[[2]string]caseNumber, len(o.numbers))
+	}
+	maps.Copy(d.numbers, o.numbers)
 }
 
 // empty says there is nothing left to flush.
 func (d *deltas) empty() bool {
-	return len(d.day) == 0 && len(d.unit) == 0 && len(d.status) == 0 && d.flushedKeys == len(d.keys)
+	if len(d.day) > 0 || len(d.unit) > 0 || len(d.status) > 0 || d.flushedKeys < len(d.keys) {
+		return false
+	}
+	for _, v := range d.numbers {
+		if !v.saved {
+			return false
+		}
+	}
+	return true
 }
 
 type deltasKey struct{}
@@ -164,6 +209,9 @@ func deltasFrom(ctx context.Context) *deltas {
 // once in a batch (before a write that must see the index rows: see
 // writer.barrier); each run writes what the last left.
 func (s *Store) flushBatch(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	if err := s.flushNumbers(ctx, tx, d); err != nil {
+		return err
+	}
 	if err := s.flushCounts(ctx, tx, d); err != nil {
 		return err
 	}
@@ -171,6 +219,21 @@ func (s *Store) flushBatch(ctx context.Context, tx *sql.Tx, d *deltas) error {
 	clear(d.unit)
 	clear(d.status)
 	return s.flushKeys(ctx, tx, d)
+}
+
+// flushNumbers saves in case_counters the last case number the batch took
+// per line and day, where the row does not hold it yet.
+func (s *Store) flushNumbers(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	for k, v := range d.numbers {
+		if v.saved {
+			continue
+		}
+		if _, err := s.txExec(ctx, tx, "save_case_number", v.n, k[0], k[1]); err != nil {
+			return fmt.Errorf("store: case counter: %w", err)
+		}
+		d.numbers[k] = caseNumber{n: v.n, saved: true}
+	}
+	return nil
 }
 
 // flushCounts writes the counters' changes, skipping the ones that cancel

@@ -20,6 +20,7 @@ var queries = map[string]string{
 	// Cases.
 	"next_case_number": `INSERT INTO case_counters (line, day, n) VALUES (?, ?, 1)
 		ON CONFLICT (line, day) DO UPDATE SET n = case_counters.n + 1 RETURNING n`,
+	"save_case_number": `UPDATE case_counters SET n = ? WHERE line = ? AND day = ?`,
 	"insert_case": `INSERT INTO cases (number, line, channel, status, category, type, police, risk, priority,
 		unit_id, origin_unit_id, duplicate_of, outcome, satisfaction, text, reporter_name,
 		reporter_phone, address, lat, lon, occurred_at, external_id, returns, repeats, extra,

@@ -283,6 +283,19 @@ func testConcurrentCreates(t *testing.T, st *store.Store) {
 	if len(distinct) != 150 {
 		t.Fatalf("%d distinct cases, want 150 (50 retries share a key)", len(distinct))
 	}
+	// A batch counts its creations in case_counters once: the numbers
+	// still run without a gap (a retry's rolled-back number is taken
+	// again), and the next creation counts on from the last.
+	prefix := newCase(t, st, t0, "并发之后").Number
+	prefix = prefix[:len(prefix)-4]
+	for i := 1; i <= 150; i++ {
+		if want := fmt.Sprintf("%s%04d", prefix, i); !distinct[want] {
+			t.Fatalf("no case numbered %s", want)
+		}
+	}
+	if next := newCase(t, st, t0, "再一件").Number; next != prefix+"0152" {
+		t.Fatalf("next number %s, want %s0152", next, prefix)
+	}
 }
 
 func testStatusCounts(t *testing.T, st *store.Store) {
