@@ -10,12 +10,20 @@ import (
 	"github.com/yizhan/yizhan/internal/store"
 )
 
+// MinAdvisedTokenLength is the length under which YIZHAN_ADMIN_TOKEN is
+// taken but warned about: the contract accepts any value, and a test rig's
+// short token must work, but a zone's should not be guessable.
+const MinAdvisedTokenLength = 16
+
 // ensureAdmin makes sure someone can administer the zone. With
 // YIZHAN_ADMIN_TOKEN, an admin token of that value exists. Without it, the
 // first start of an empty database creates the admin account and prints
 // its one-time password once; it must be changed at first login.
 func ensureAdmin(ctx context.Context, st *store.Store, token string, log *slog.Logger, now time.Time) error {
 	if token != "" {
+		if len(token) < MinAdvisedTokenLength {
+			log.Warn("YIZHAN_ADMIN_TOKEN 较短，容易被猜中：生产环境请使用至少 16 个字符的随机值", "length", len(token))
+		}
 		_, err := st.EnsureAdminToken(ctx, token, "YIZHAN_ADMIN_TOKEN", now)
 		return err
 	}

@@ -328,3 +328,50 @@ func TestInvalidSLAFileStopsStart(t *testing.T) {
 		t.Fatal("a missing policy file must stop the start")
 	}
 }
+
+// TestShortAdminTokenIsTaken: the contract takes any YIZHAN_ADMIN_TOKEN;
+// a short one works and is warned about in the log.
+func TestShortAdminTokenIsTaken(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, []string{"YIZHAN_ADMIN_TOKEN=t0k"}, "--data", t.TempDir())
+	if code, _ := s.get("t0k", "/api/v1/cases"); code != 200 {
+		t.Fatalf("list with the short admin token: %d", code)
+	}
+	if !strings.Contains(s.log.String(), "YIZHAN_ADMIN_TOKEN 较短") {
+		t.Fatalf("no warning about the short token:\n%s", s.log.String())
+	}
+}
+
+// TestSignalWhileStartingExitsZero: SIGTERM before the server is up stops
+// the start with exit 0, and never leaves the demo half loaded: the next
+// start with --demo has the whole demo.
+func TestSignalWhileStartingExitsZero(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	for _, after := range []time.Duration{50 * time.Millisecond, 400 * time.Millisecond, 900 * time.Millisecond} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		args := strings.Join([]string{"serve", "--demo", "--addr", freeAddr(t), "--data", data}, "\x1f")
+		cmd.Env = append(os.Environ(), "YIZHAN_TEST_EXEC="+args, "YIZHAN_ADMIN_TOKEN="+testToken)
+		log := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(after)
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("SIGTERM %v into the start: %v\n%s", after, err, log.String())
+		}
+	}
+	s := startServer(t, []string{"YIZHAN_ADMIN_TOKEN=" + testToken}, "--demo", "--data", data)
+	_, page := s.get(testToken, "/api/v1/cases?limit=200")
+	_, units := s.get(testToken, "/api/v1/units")
+	if items, _ := page["items"].([]any); len(items) < 100 {
+		t.Fatalf("after interrupted starts the demo has %d cases", len(items))
+	}
+	if items, _ := units["items"].([]any); len(items) < 10 {
+		t.Fatalf("after interrupted starts the demo has %d units", len(items))
+	}
+}

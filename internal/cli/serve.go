@@ -103,7 +103,7 @@ func loadClocks(file string) (*casework.Clocks, error) {
 // serve wires everything, serves until SIGTERM or SIGINT, then stops
 // accepting, lets in-flight requests finish, flushes the store and returns.
 // loc is the zone's time zone, as cfg.Validate loaded it.
-func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut interface{ Write([]byte) (int, error) }) error {
+func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut interface{ Write([]byte) (int, error) }) (err error) {
 	log := newLogger(logOut, cfg.LogFormat, cfg.LogLevel)
 	slog.SetDefault(log)
 	if _, err := config.ApplyMemoryLimit(cfg.MemoryLimit); err != nil {
@@ -111,6 +111,15 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	}
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	// A signal while starting stops the start where it is (each step
+	// closes what it opened) and exits 0, as a signal once serving does.
+	starting := true
+	defer func() {
+		if starting && err != nil && ctx.Err() != nil && parent.Err() == nil {
+			log.Info("stopped while starting", "step", err)
+			err = nil
+		}
+	}()
 
 	started := time.Now()
 	clocks, err := loadClocks(cfg.SLAFile)
@@ -136,13 +145,21 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		return err
 	}
 	if cfg.Demo {
-		loaded, err := demo.LoadIfEmpty(ctx, st, loc, time.Now(), learner)
+		// The demo loads whole or not at all as far as a signal goes: a
+		// start stopped halfway would leave a store that is no longer
+		// empty, which the next start would not fill. It takes about a
+		// second and a half; the signal is acted on after it.
+		loaded, err := demo.LoadIfEmpty(context.WithoutCancel(ctx), st, loc, time.Now(), learner)
 		if err != nil {
 			closeStore()
 			return fmt.Errorf("load demo: %w", err)
 		}
 		if loaded {
 			log.Info("已载入演示数据（演示账号密码见 README）")
+		}
+		if ctx.Err() != nil {
+			closeStore()
+			return ctx.Err()
 		}
 	}
 
@@ -202,6 +219,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	starting = false
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	if cfg.DebugAddr != "" {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 	_ "time/tzdata" // the zone's time zone must exist on a machine without zoneinfo
+	"unicode"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/pflag"
@@ -107,8 +109,8 @@ func (s *Serve) Validate() (*time.Location, error) {
 	if s.ReturnLimit < 1 || s.ReturnLimit > 20 {
 		return nil, fmt.Errorf("config: --return-limit must be between 1 and 20, got %d", s.ReturnLimit)
 	}
-	if s.AdminToken != "" && len(s.AdminToken) < 16 {
-		return nil, fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must be at least 16 characters")
+	if strings.ContainsFunc(s.AdminToken, unicode.IsSpace) || strings.ContainsFunc(s.AdminToken, unicode.IsControl) {
+		return nil, fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must not contain spaces or control characters (it is sent as \"Authorization: Bearer <token>\")")
 	}
 	if _, err := ParseMemoryLimit(s.MemoryLimit); err != nil {
 		return nil, err
