@@ -3,6 +3,8 @@ package demo_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +37,9 @@ func TestDemoLoadsOnceWithEveryStatus(t *testing.T) {
 			seen[c.Status]++
 			if c.Routing == nil {
 				t.Errorf("demo case %s has no routing", c.Number)
+			}
+			if strings.Contains(c.Text, "%!") {
+				t.Errorf("demo case %s has a garbled text: %s", c.Number, c.Text)
 			}
 		}
 		for _, s := range casework.Statuses {
@@ -117,11 +122,30 @@ func TestGenerateSmallHistory(t *testing.T) {
 			t.Fatalf("merged %s points at %v (%v)", c.Number, c.DuplicateOf, err)
 		}
 	}
-	page, _ := st.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Limit: 5})
+	page, _ := st.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Limit: 500})
 	for _, c := range page.Items {
+		if strings.Contains(c.Text, "%!") || strings.Contains(c.Address, "%!") {
+			t.Fatalf("generated case %s is garbled: %s / %s", c.Number, c.Text, c.Address)
+		}
+	}
+	for _, c := range page.Items[:5] {
 		evs, _ := st.Events(ctx, c.ID)
 		if len(evs) < 1 || evs[0].Action != casework.ActionReceive {
 			t.Fatalf("case %s has no receipt: %v", c.Number, evs)
+		}
+	}
+}
+
+// TestSampleReportsReadWell: the benchmarks' reports are whole sentences,
+// with no formatting left over from their templates.
+func TestSampleReportsReadWell(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 7))
+	for range 5000 {
+		r := demo.SampleReport(rnd)
+		for _, k := range []string{"text", "address"} {
+			if v, _ := r[k].(string); strings.Contains(v, "%!") || strings.Contains(v, "%d") || strings.Contains(v, "%s") {
+				t.Fatalf("%s: %q", k, v)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -261,10 +262,12 @@ func textFor(rnd *rand.Rand, typ string) string {
 	a := fakeName(rnd)
 	b := fakeName(rnd)
 	place := places[rnd.IntN(len(places))]
-	if rnd.IntN(2) == 0 {
-		place = fmt.Sprintf(place, 1+rnd.IntN(200))
-	} else {
-		place = fmt.Sprintf(place, 1+rnd.IntN(30))
+	if strings.Contains(place, "%d") {
+		n := 1 + rnd.IntN(30)
+		if rnd.IntN(2) == 0 {
+			n = 1 + rnd.IntN(200)
+		}
+		place = fmt.Sprintf(place, n)
 	}
 	return place + "，" + fmt.Sprintf(texts[rnd.IntN(len(texts))], a, b)
 }

@@ -26,12 +26,12 @@ var (
 type histType struct {
 	typ   string
 	n     int
-	texts []string
+	texts []string // each with two %s: the caller, then the other party
 }
 
 var history = []histType{
 	{"neighbor", 26, []string{"%s反映楼上邻居%s装修噪音扰民，双方在楼道争吵", "%s与邻居%s因门前堆放杂物占用通道发生口角", "%s称邻居%s家空调外机对着自家窗户，协商不成吵了起来"}},
-	{"marriage_family", 17, []string{"%s与丈夫%s因孩子抚养问题争吵，女方要求调解", "%s反映儿子%s不赡养老人，家庭矛盾激化", "%s夫妻因家庭开支问题吵架，邻居报警"}},
+	{"marriage_family", 17, []string{"%s与丈夫%s因孩子抚养问题争吵，女方要求调解", "%s反映儿子%s不赡养老人，家庭矛盾激化", "%s与妻子%s因家庭开支问题吵架，邻居报警"}},
 	{"traffic", 14, []string{"%s的电动车与%s的小货车在园区路口刮擦，双方对赔偿有争议", "%s驾驶的三轮车倒车碰到%s停放的轿车，未受伤，赔偿谈不拢"}},
 	{"injury", 9, []string{"%s家的狗咬伤了路过的%s，双方为医药费争执", "%s的孩子在小区玩耍时被%s家孩子推倒磕破，家长要求赔偿"}},
 	{"property_mgmt", 8, []string{"%s等业主反映物业停了电梯，与物业经理%s发生争执", "%s不满物业费上涨，与物业%s在物业中心争吵"}},
