@@ -112,22 +112,32 @@ func (s *Server) calendarDays(w http.ResponseWriter, r *http.Request, _ account.
 }
 
 type overridesBody struct {
-	Overrides []sla.Override `json:"overrides"`
+	// Overrides is required: it replaces the overrides in force, and an
+	// empty list (not a missing one) clears them.
+	Overrides *[]sla.Override `json:"overrides"`
 }
 
 // putOverrides replaces the administrator's calendar corrections (a
 // holiday the built-in data lacks, a 2027 调休 day once the notice is out).
 func (s *Server) putOverrides(w http.ResponseWriter, r *http.Request, u account.User) {
 	var body overridesBody
-	if _, err := decodeJSON(w, r, &body); err != nil {
+	if err := decodeReplacement(w, r, &body); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := sla.DefaultCalendar().WithOverrides(body.Overrides); err != nil {
+	if body.Overrides == nil {
+		s.fail(w, r, casework.Invalid("overrides_required", `缺少 overrides 列表；清空日历调整请明确传 {"overrides": []}`))
+		return
+	}
+	overrides := *body.Overrides
+	if overrides == nil {
+		overrides = []sla.Override{}
+	}
+	if _, err := sla.DefaultCalendar().WithOverrides(overrides); err != nil {
 		s.fail(w, r, casework.Invalid("invalid_override", "日历调整无效：%v", err))
 		return
 	}
-	raw, _ := json.Marshal(body.Overrides)
+	raw, _ := json.Marshal(overrides)
 	if err := s.store.SetSetting(r.Context(), calendarKey, raw, s.now()); err != nil {
 		s.fail(w, r, err)
 		return

@@ -58,7 +58,11 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
-	cls := s.triage.Classify(in.Text)
+	cls, conf, err := s.classify(&in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	c, ev, err := casework.Receive(in, cls, s.types, actor, s.now())
 	if err != nil {
 		s.fail(w, r, err)
@@ -72,7 +76,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	sum := sha256.Sum256(raw)
 	created, err := s.store.CreateCase(r.Context(), store.NewCase{
 		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
-		Duplicates: s.duplicateCheck(c, typeConfidence(in, cls)),
+		Duplicates: s.duplicateCheck(c, conf),
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -131,11 +135,33 @@ func (s *Server) routingFor(dir *routing.Directory, c casework.Case, reporterUni
 
 // typeConfidence is how sure the case's type is: certain when the
 // dispatcher gave it, triage's confidence otherwise.
-func typeConfidence(in casework.Intake, cls casework.Classification) float64 {
-	if in.Type != "" || in.Category != "" {
-		return 1
+// classify triages a report and says how sure its type is: 1 for a type a
+// person gave. A category given without a type is kept, and triage picks
+// the type within it (its confidence is triage's); in.Type is set to it.
+func (s *Server) classify(in *casework.Intake) (cls casework.Classification, typeConfidence float64, err error) {
+	switch {
+	case in.Type != "":
+		return s.triage.Classify(in.Text), 1, nil
+	case in.Category == "":
+		cls = s.triage.Classify(in.Text)
+		return cls, cls.Confidence, nil
 	}
-	return cls.Confidence
+	if !s.knownCategory(in.Category) {
+		return cls, 0, casework.Invalid("invalid_category", "未知的纠纷类别“%s”，应为 civil、labor、contract 或 other", in.Category)
+	}
+	cls = s.triage.ClassifyWithin(in.Text, in.Category)
+	in.Type = cls.Type
+	return cls, cls.Confidence, nil
+}
+
+// knownCategory says whether the taxonomy in use has types in category.
+func (s *Server) knownCategory(category string) bool {
+	for _, t := range s.triage.Types() {
+		if t.Category == category {
+			return true
+		}
+	}
+	return false
 }
 
 // env is what the case engine needs to decide now.

@@ -116,12 +116,15 @@ func (s *Server) CheckDuplicates(ctx context.Context, in casework.Intake, actor 
 	if err := in.Validate(actor); err != nil {
 		return store.DuplicateOutcome{}, err
 	}
-	cls := s.triage.Classify(in.Text)
+	cls, conf, err := s.classify(&in)
+	if err != nil {
+		return store.DuplicateOutcome{}, err
+	}
 	c, ev, err := casework.Receive(in, cls, s.types, actor, s.now())
 	if err != nil {
 		return store.DuplicateOutcome{}, err
 	}
-	check := s.duplicateCheck(c, typeConfidence(in, cls))
+	check := s.duplicateCheck(c, conf)
 	if check == nil {
 		return store.DuplicateOutcome{Case: c}, nil
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/yizhan/yizhan/internal/casework"
 )
 
 // reach brings a new case to a status through the API and answers its id.
@@ -148,6 +150,22 @@ func TestCreateCase(t *testing.T) {
 	if c.str("category") != "labor" || c.str("type") != "wage_arrears" {
 		t.Fatalf("classification %s", c.raw)
 	}
+	// A category alone is kept; triage picks the type within it, even
+	// where it would have read the report under another category.
+	for _, k := range []struct{ text, category, want string }{
+		{"工地老板拖欠我们三个月工资", "labor", "wage_arrears"},
+		{"在冲床上压伤了手指，厂里不肯赔", "labor", "work_injury"},
+		{"两车刮擦对赔偿有争议", "contract", ""},
+		{"？？？", "civil", ""},
+	} {
+		c := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": k.text, "category": k.category}).expect(t, 201)
+		cat, ok := casework.ContractTypes{}.CategoryOf(c.str("type"))
+		if c.str("category") != k.category || !ok || cat != k.category || k.want != "" && c.str("type") != k.want {
+			t.Fatalf("category %s alone: %s", k.category, c.raw)
+		}
+	}
+	z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "欠薪", "category": "bogus"}).expect(t, 400, "invalid_category")
+	z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "欠薪", "category": "civil", "type": "wage_arrears"}).expect(t, 400, "type_category_mismatch")
 }
 
 func TestIdempotencyKey(t *testing.T) {

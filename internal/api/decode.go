@@ -93,6 +93,31 @@ type fieldError struct {
 
 func (e *fieldError) Error() string { return fmt.Sprintf("%s: %s", e.field, e.msg) }
 
+// decodeReplacement is decodeJSON for a body that replaces a setting
+// whole: a key the setting does not have is refused (a misspelt key must
+// not pass for an empty setting).
+func decodeReplacement(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return casework.Invalid("unknown_field", "未知字段 %s", name)
+		}
+		return explainJSON(err)
+	}
+	if dec.More() {
+		return casework.Invalid("invalid_json", "请求体应为一个 JSON 对象，其后还有内容")
+	}
+	return nil
+}
+
 // jsonUnmarshal decodes an already read body and explains what is wrong.
 func jsonUnmarshal(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {

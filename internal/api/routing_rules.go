@@ -71,7 +71,12 @@ func (s *Server) previewRouting(w http.ResponseWriter, r *http.Request, u accoun
 		s.fail(w, r, err)
 		return
 	}
-	c, _, err := casework.Receive(in, s.triage.Classify(in.Text), s.types, actor, s.now())
+	cls, _, err := s.classify(&in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, _, err := casework.Receive(in, cls, s.types, actor, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -109,6 +109,11 @@ func TestRoutingRulesAndAutoDispatch(t *testing.T) {
     lead: 政务110先期处置队
 `
 	z.call("PUT", "/api/v1/routing/rules", "admin", rules).expect(t, 200)
+	// A body without the rules is refused and leaves them in force: only
+	// an explicit empty list clears them.
+	for _, bad := range []string{"", "null", "{}", `{"rulez": []}`, `{"rules": null}`} {
+		z.call("PUT", "/api/v1/routing/rules", "admin", bad).expect(t, 400)
+	}
 	got := z.call("GET", "/api/v1/routing/rules", "dispatcher", nil).expect(t, 200)
 	if n := len(got.body["rules"].([]any)); n != 3 {
 		t.Fatalf("%d rules", n)
@@ -150,6 +155,10 @@ func TestPeopleImportIsAllOrNothing(t *testing.T) {
 	rows := r.body["rows"].([]any)
 	if len(rows) != 1 || rows[0].(map[string]any)["row"].(float64) != 3 {
 		t.Fatalf("row errors %s", r.raw)
+	}
+	// A person tied to an account that does not exist is bad input.
+	for _, uid := range []int64{99999, 0, -1} {
+		z.call("POST", "/api/v1/people", "admin", map[string]any{"name": "孙某", "phone": "13800000103", "unit_id": z.units["team"], "user_id": uid}).expect(t, 400, "unknown_user")
 	}
 	list := z.call("GET", "/api/v1/people", "admin", nil).expect(t, 200)
 	if n := len(list.body["items"].([]any)); n != 0 {

@@ -109,6 +109,10 @@ func TestWorkdaysEndpoint(t *testing.T) {
 	// An administrator marks a local typhoon day off.
 	z.call("PUT", "/api/v1/calendar/overrides", "dispatcher", `{"overrides":[]}`).expect(t, 403)
 	z.call("PUT", "/api/v1/calendar/overrides", "admin", `{"overrides":[{"date":"2026-10-09","workday":false,"name":"台风停工"}]}`).expect(t, 200)
+	// A body that does not name the overrides changes nothing.
+	for _, bad := range []string{"", "null", "{}", `{"overides":[]}`, `{"overrides":null}`, `{"overrides":[],"x":1}`} {
+		z.call("PUT", "/api/v1/calendar/overrides", "admin", bad).expect(t, 400)
+	}
 	r = z.call("GET", "/api/v1/calendar/workdays?from=2026-09-30&add=5", "dispatcher", nil).expect(t, 200)
 	if r.str("date") != "2026-10-14" {
 		t.Fatalf("with the typhoon day off: %s", r.raw)

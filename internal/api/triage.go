@@ -15,6 +15,9 @@ import (
 type Triager interface {
 	casework.Classifier
 	casework.TypeChecker
+	// ClassifyWithin classifies a report whose category a person gave
+	// without a type: the type is triage's best within that category.
+	ClassifyWithin(text, category string) casework.Classification
 	Triage(text string, repeats int) triage.Result
 	Corrected()
 	// Types lists the types with their categories and labels.

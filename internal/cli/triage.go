@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"unicode/utf8"
 
@@ -63,31 +65,79 @@ func classifyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sc := bufio.NewScanner(cmd.InOrStdin())
-			sc.Buffer(make([]byte, 64*1024), 1<<20)
+			in := bufio.NewReaderSize(cmd.InOrStdin(), 64*1024)
 			out := bufio.NewWriter(cmd.OutOrStdout())
 			defer out.Flush()
 			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
-			for sc.Scan() {
-				line := sc.Text()
-				if err := classifyLine(enc, m, line); err != nil {
+			for {
+				line, tooLong, err := readLine(in, maxClassifyLine)
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if tooLong {
+					err = classifyFailure(enc, "text_too_long", fmt.Sprintf("该行超过 %d 字", casework.MaxTextLen))
+				} else {
+					err = classifyLine(enc, m, line)
+				}
+				if err != nil {
 					return err
 				}
 			}
-			return sc.Err()
 		},
 	}
 	cmd.Flags().StringVar(&taxonomy, "taxonomy", "", "YAML taxonomy file replacing the built-in triage rules")
 	return cmd
 }
 
-func classifyLine(enc *json.Encoder, m *triage.Model, line string) error {
-	fail := func(code, msg string) error {
-		var e classifyError
-		e.Error.Code, e.Error.Message = code, msg
-		return enc.Encode(e)
+// maxClassifyLine bounds the bytes of a line classify holds: a text of
+// casework.MaxTextLen characters takes at most four times as many. A longer
+// line is read through to its end and answered text_too_long.
+const maxClassifyLine = 4*casework.MaxTextLen + 1
+
+// readLine reads one line (without its \n or \r\n), however long, holding
+// at most max bytes of it: tooLong says it had more. err is io.EOF only
+// when no line was left.
+func readLine(r *bufio.Reader, max int) (line string, tooLong bool, err error) {
+	var buf []byte
+	read := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		read = read || len(chunk) > 0
+		if !tooLong {
+			if len(buf)+len(chunk) > max+2 { // +2: the line's own \r\n
+				tooLong, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && read:
+			err = nil
+		case err != nil && err != io.EOF:
+			return "", false, err
+		}
+		if err == io.EOF {
+			return "", false, io.EOF
+		}
+		buf = bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r"))
+		return string(buf), tooLong, nil
 	}
+}
+
+func classifyFailure(enc *json.Encoder, code, msg string) error {
+	var e classifyError
+	e.Error.Code, e.Error.Message = code, msg
+	return enc.Encode(e)
+}
+
+func classifyLine(enc *json.Encoder, m *triage.Model, line string) error {
+	fail := func(code, msg string) error { return classifyFailure(enc, code, msg) }
 	switch {
 	case !utf8.ValidString(line):
 		return fail("invalid_utf8", "该行不是合法的 UTF-8 文本")

@@ -131,6 +131,12 @@ func TestRulesValidation(t *testing.T) {
 		"unknown id":      "rules: [{name: a, lead: '#99'}]",
 		"unknown field":   "rules: [{name: a, lead: 处置队, mach: {}}]",
 		"not yaml at all": "rules: [",
+		"empty":           "",
+		"null":            "null",
+		"no rules key":    "{}",
+		"misspelt key":    `{"rulez": []}`,
+		"rules null":      `{"rules": null}`,
+		"a list":          "[]",
 	} {
 		t.Run(name, func(t *testing.T) {
 			rs, err := ParseRules([]byte(yaml))
@@ -141,6 +147,9 @@ func TestRulesValidation(t *testing.T) {
 				t.Fatalf("got %v, want a 400 refusal", err)
 			}
 		})
+	}
+	if rs, err := ParseRules([]byte(`{"rules": []}`)); err != nil || len(rs.Rules) != 0 {
+		t.Fatalf("an explicit empty list clears the rules: %v %v", rs, err)
 	}
 	if err := DefaultRules().Validate(d, casework.ContractTypes{}); err != nil {
 		t.Fatalf("built-in rules: %v", err)

@@ -91,6 +91,16 @@ func ParseRules(b []byte) (RuleSet, error) {
 	if err != nil {
 		return RuleSet{}, casework.Invalid("invalid_rules", "路由规则不是合法的 YAML/JSON：%v", err)
 	}
+	// The rules replace the ones in force: a body without them (empty,
+	// null, {}, a misspelt key) is a mistake, not an order to route
+	// nothing. An empty list says that.
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(js, &top); err != nil || top == nil {
+		return RuleSet{}, casework.Invalid("invalid_rules", `路由规则应为含 rules 列表的对象，如 {"rules": [...]}；清空规则请传 {"rules": []}`)
+	}
+	if list, ok := top["rules"]; !ok || string(list) == "null" {
+		return RuleSet{}, casework.Invalid("invalid_rules", `缺少 rules 列表；清空规则请明确传 {"rules": []}`)
+	}
 	dec := json.NewDecoder(strings.NewReader(string(js)))
 	dec.DisallowUnknownFields()
 	var rs RuleSet

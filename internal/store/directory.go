@@ -77,9 +77,14 @@ func (s *Store) RoutingRules(ctx context.Context) (routing.RuleSet, error) {
 	if err != nil || raw == nil {
 		return routing.DefaultRules(), err
 	}
-	rules, err := routing.ParseRules(raw)
-	if err != nil {
+	// What is stored is what SetRoutingRules encoded, once checked: read
+	// it as it was written (an older empty set was written as null).
+	var rules routing.RuleSet
+	if err := json.Unmarshal(raw, &rules); err != nil {
 		return rules, fmt.Errorf("store: stored routing rules: %w", err)
+	}
+	if rules.Rules == nil {
+		rules.Rules = []routing.Rule{}
 	}
 	return rules, nil
 }
@@ -87,6 +92,9 @@ func (s *Store) RoutingRules(ctx context.Context) (routing.RuleSet, error) {
 // SetRoutingRules stores routing rules the caller checked against the
 // directory.
 func (s *Store) SetRoutingRules(ctx context.Context, rules routing.RuleSet, now time.Time) error {
+	if rules.Rules == nil {
+		rules.Rules = []routing.Rule{}
+	}
 	js, err := json.Marshal(rules)
 	if err != nil {
 		return fmt.Errorf("store: encode routing rules: %w", err)

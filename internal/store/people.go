@@ -38,6 +38,17 @@ func (s *Store) CreatePeople(ctx context.Context, ps []routing.NewPerson, now ti
 			if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("store: check phone: %w", err)
 			}
+			if p.UserID != nil {
+				err := tx.QueryRowContext(ctx, s.rebind(`SELECT id FROM users WHERE id = ?`), *p.UserID).Scan(&exists)
+				switch {
+				case errors.Is(err, sql.ErrNoRows) && len(ps) == 1:
+					return casework.Invalid("unknown_user", "账号 %d 不存在", *p.UserID)
+				case errors.Is(err, sql.ErrNoRows):
+					return casework.Invalid("unknown_user", "第 %d 行：账号 %d 不存在", i+1, *p.UserID)
+				case err != nil:
+					return fmt.Errorf("store: check user: %w", err)
+				}
+			}
 			skills, _ := json.Marshal(p.Skills)
 			var id int64
 			err = tx.QueryRowContext(ctx, s.rebind(`INSERT INTO people (name, phone, role, unit_id, skills, user_id, created_at)

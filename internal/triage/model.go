@@ -41,6 +41,9 @@ type Signals struct {
 	// Spring Festival season. The zero time leaves the season out, which
 	// keeps Classify a pure function of its inputs.
 	Now time.Time
+	// Category is a category a person gave without a type: the type is
+	// then the most likely one within it. An unknown category is ignored.
+	Category string
 }
 
 // Result is the triage of one report. The first five JSON fields are the
@@ -299,7 +302,7 @@ func (m *Model) Classify(text string, sig Signals) Result {
 	}
 	norm := Normalize(text)
 	if norm == "" {
-		return m.emptyResult()
+		return m.emptyResult(sig.Category)
 	}
 	a := m.read(sc, norm)
 	s := sc.scores
@@ -321,10 +324,18 @@ func (m *Model) Classify(text string, sig Signals) Result {
 	for i, p := range typeP {
 		catP[m.catOf[i]] += float64(p)
 	}
-	bestCat := 0
+	bestCat, given := 0, false
 	for c := range catP {
 		if catP[c] > catP[bestCat] {
 			bestCat = c
+		}
+	}
+	if sig.Category != "" {
+		for i, t := range m.types {
+			if t.Category == sig.Category {
+				bestCat, given = m.catOf[i], true
+				break
+			}
 		}
 	}
 	bestType := -1
@@ -336,7 +347,7 @@ func (m *Model) Classify(text string, sig Signals) Result {
 	if !hasHan(a.norm) {
 		// The corpus is Chinese: for a report in another script the model
 		// only guesses, and "other" is the honest answer.
-		if ti, ok := m.tax.typeByID["other"]; ok {
+		if ti, ok := m.tax.typeByID["other"]; ok && (!given || m.catOf[ti] == bestCat) {
 			bestType = ti
 		}
 	}
@@ -361,10 +372,19 @@ func (m *Model) Classify(text string, sig Signals) Result {
 	}
 }
 
-func (m *Model) emptyResult() Result {
+func (m *Model) emptyResult(category string) Result {
 	ty, ok := m.tax.TypeOf("other")
 	if !ok {
 		ty = m.types[len(m.types)-1]
+	}
+	if category != "" && ty.Category != category {
+		// Nothing to read, but a person gave the category: its first type.
+		for _, t := range m.types {
+			if t.Category == category {
+				ty = t
+				break
+			}
+		}
 	}
 	return Result{Category: ty.Category, Type: ty.Code, Risk: RiskLow,
 		CategoryLabel: ty.CategoryLabel, TypeLabel: ty.Label}

@@ -337,3 +337,27 @@ func TestTrainErrors(t *testing.T) {
 		t.Errorf("unlabelled risk: %v", err)
 	}
 }
+
+// TestGivenCategoryKeepsTheTypeWithin: a category a person gave holds; the
+// type is the best within it, whatever the report reads like.
+func TestGivenCategoryKeepsTheTypeWithin(t *testing.T) {
+	m := testModel(t)
+	for _, k := range []struct{ text, category, want string }{
+		{"两车刮擦对赔偿有争议", "civil", "traffic"},
+		{"两车刮擦对赔偿有争议", "contract", ""},
+		{"老板拖欠工资三个月不给", "labor", "wage_arrears"},
+		{"my boss has not paid me", "labor", ""},
+		{"？？？", "contract", ""},
+		{"老板拖欠工资三个月不给", "no_such_category", "wage_arrears"},
+	} {
+		r := m.Classify(k.text, Signals{Category: k.category})
+		wantCat := k.category
+		if k.category == "no_such_category" {
+			wantCat = "labor"
+		}
+		ty, ok := m.Taxonomy().TypeOf(r.Type)
+		if r.Category != wantCat || !ok || ty.Category != wantCat || k.want != "" && r.Type != k.want {
+			t.Errorf("%q within %s: %s/%s", k.text, k.category, r.Category, r.Type)
+		}
+	}
+}

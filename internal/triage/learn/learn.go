@@ -151,6 +151,13 @@ func (l *Learner) Classify(text string) casework.Classification {
 	return casework.Classification{Category: r.Category, Type: r.Type, Police: r.Police, Risk: r.Risk, Confidence: r.Confidence}
 }
 
+// ClassifyWithin is Classify for a report whose category a person gave
+// without a type: the type is the model's best within that category.
+func (l *Learner) ClassifyWithin(text, category string) casework.Classification {
+	r := l.model.Load().Classify(text, triage.Signals{Now: l.now(), Category: category})
+	return casework.Classification{Category: r.Category, Type: r.Type, Police: r.Police, Risk: r.Risk, Confidence: r.Confidence}
+}
+
 // CategoryOf checks types against the taxonomy in use, so that a
 // --taxonomy file's types are the ones cases may take.
 func (l *Learner) CategoryOf(typ string) (string, bool) {
