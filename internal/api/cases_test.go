@@ -140,6 +140,11 @@ func TestCreateCase(t *testing.T) {
 	if r.str("created_at") != "2026-11-27T09:00:00+08:00" {
 		t.Errorf("created_at %s", r.str("created_at"))
 	}
+	// A time given in UTC comes back in the zone's time, as every other.
+	utc := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "门口有人吵架", "occurred_at": "2026-11-27T00:40:00Z"}).expect(t, 201)
+	if utc.str("occurred_at") != "2026-11-27T08:40:00+08:00" {
+		t.Errorf("occurred_at %s", utc.str("occurred_at"))
+	}
 	ent := z.call("POST", "/api/v1/cases", "enterprise", map[string]any{"line": "enterprise", "text": "厂区门口道路破损，希望修复"}).expect(t, 201)
 	if !strings.HasPrefix(ent.str("number"), "QY20261127-") || ent.str("channel") != "enterprise" {
 		t.Fatalf("enterprise case %s", ent.raw)
@@ -216,6 +221,7 @@ func TestBadInput(t *testing.T) {
 		{"latitude out of range", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "location": {"lat": 95, "lon": 120}}`, 400, "invalid_location"},
 		{"half a location", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "location": {"lat": 29}}`, 400, "invalid_location"},
 		{"bad occurred_at", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "occurred_at": "昨天"}`, 400, "invalid_occurred_at"},
+		{"occurred_at in the future", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "occurred_at": "2099-01-01T00:00:00+08:00"}`, 400, "occurred_at_in_future"},
 		{"bad phone", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "reporter": {"phone": "打不通"}}`, 400, "invalid_phone"},
 		{"unknown type", "POST", "/api/v1/cases", "dispatcher", `{"text": "x", "type": "alien"}`, 400, "invalid_type"},
 		{"no token", "POST", "/api/v1/cases", "", `{"text": "x"}`, 401, "unauthorized"},

@@ -112,6 +112,9 @@ func defaultChannel(r Role) string {
 	return "phone"
 }
 
+// MaxClockSkew is how far past now a report's occurred_at may lie.
+const MaxClockSkew = 10 * time.Minute
+
 // Receive builds a new case from a validated report. The classification a
 // person gave wins over triage's; police and risk always come from triage
 // until someone corrects them. The store assigns id and number.
@@ -126,7 +129,13 @@ func Receive(in Intake, cls Classification, types TypeChecker, actor Actor, now 
 	}
 	occurred := now
 	if in.OccurredAt != nil {
-		occurred = *in.OccurredAt
+		// A few minutes of clock drift between the caller's system and
+		// ours is allowed; a report of something that has not happened is
+		// a typo (a wrong year, a.m. for p.m.).
+		if in.OccurredAt.After(now.Add(MaxClockSkew)) {
+			return Case{}, Event{}, Invalid("occurred_at_in_future", "事发时间 occurred_at（%s）晚于当前时间", in.OccurredAt.In(now.Location()).Format("2006-01-02 15:04"))
+		}
+		occurred = in.OccurredAt.In(now.Location())
 	}
 	priority := in.Priority
 	if priority == "" {
