@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ import (
 func benchCommand() *cobra.Command {
 	var st config.Store
 	var o bench.Options
-	var only, out, cpuProfile, memLimit string
+	var only, out, cpuProfile, traceFile, memLimit string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "measure intake, actions, reads, the summary, the duplicate check, SLA firing, live events, memory and start-up (JSON)",
@@ -59,6 +60,17 @@ func benchCommand() *cobra.Command {
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if traceFile != "" {
+				f, err := os.Create(traceFile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := trace.Start(f); err != nil {
+					return err
+				}
+				defer trace.Stop()
+			}
 			res, err := bench.Run(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -95,5 +107,6 @@ func benchCommand() *cobra.Command {
 	cmd.Flags().DurationVar(&o.SLAWindow, "sla-window", 60*time.Second, "how long the SLA benchmark watches firings")
 	cmd.Flags().StringVar(&out, "out", "-", "file for the JSON report")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (go tool pprof) to this file")
+	cmd.Flags().StringVar(&traceFile, "trace", "", "write an execution trace of the whole run (go tool trace: scheduling, blocking, GC) to this file")
 	return cmd
 }
