@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -91,6 +92,14 @@ func HashPassword(pw string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err
 }
+
+// DecoyHash answers a bcrypt hash of no one's password at the default
+// cost (made once, on first use): comparing against it takes as long as
+// against a real one.
+var DecoyHash = sync.OnceValue(func() string {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no account has this password"), bcrypt.DefaultCost)
+	return string(h)
+})
 
 // CheckPassword reports whether pw matches the stored hash.
 func CheckPassword(hash, pw string) bool {

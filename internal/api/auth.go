@@ -43,6 +43,10 @@ func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		if wait, ok := s.requests.allow(u.ID, r, s.now()); !ok {
+			s.rateLimited(w, wait)
+			return
+		}
 		if u.MustChangePassword && !passwordChange {
 			writeError(w, http.StatusForbidden, "password_change_required", "首次登录须先修改密码：POST /api/v1/auth/password")
 			return
@@ -80,15 +84,28 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// A locked username or address is refused before the password is
+	// looked at, so the answer's time says nothing about the password.
+	key, addr := loginKey(body.Username), clientAddr(r)
+	if wait, ok := s.logins.admit(key, addr, s.now()); !ok {
+		s.tooManyAttempts(w, wait)
+		return
+	}
 	u, err := s.store.UserByUsername(r.Context(), strings.TrimSpace(body.Username))
 	if err != nil && err != store.ErrUserNotFound {
 		s.fail(w, r, err)
 		return
 	}
+	if err != nil {
+		// An unknown name costs the same bcrypt comparison as a known
+		// one, so the answer's time does not tell which accounts exist.
+		account.CheckPassword(account.DecoyHash(), body.Password)
+	}
 	if err != nil || u.Disabled || !account.CheckPassword(u.PasswordHash, body.Password) {
 		writeError(w, http.StatusUnauthorized, "bad_credentials", "用户名或密码错误")
 		return
 	}
+	s.logins.succeeded(key, addr)
 	token := account.NewToken()
 	now := s.now()
 	expires := now.Add(account.SessionTTL)

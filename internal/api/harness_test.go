@@ -54,7 +54,8 @@ func onBackends(t *testing.T, checkDuplicates bool, test func(t *testing.T, z *z
 	})
 }
 
-func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool) *zone {
+// newZoneOn builds the zone on a store; opts change the server's Deps.
+func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool, opts ...func(*api.Deps)) *zone {
 	t.Helper()
 	z := &zone{t: t, st: st, units: map[string]int64{}, tokens: map[string]string{}, now: t0}
 	ctx := context.Background()
@@ -106,9 +107,13 @@ func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool) *zone {
 		}
 		z.tokens[u.name] = tok
 	}
-	s, err := api.New(ctx, api.Deps{Store: st, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
+	deps := api.Deps{Store: st, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
 		Now: func() time.Time { return z.now }, Webhooks: &notify.Webhooks{Outbox: st}, Triage: learntest.Shared(t),
-		NoDuplicateCheck: !checkDuplicates})
+		NoDuplicateCheck: !checkDuplicates}
+	for _, o := range opts {
+		o(&deps)
+	}
+	s, err := api.New(ctx, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

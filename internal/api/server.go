@@ -48,6 +48,11 @@ type Deps struct {
 	Webhooks *notify.Webhooks
 	// Version is the server's version, for GET /api/v1/info.
 	Version string
+	// Login throttles failed logins (on, with defaults, when zero).
+	Login LoginLimits
+	// RateLimit is how many requests per second one account may make,
+	// with bursts of twice that; 0 is no limit.
+	RateLimit int
 	// Console serves the web console at every path outside /api, /healthz
 	// and /metrics; nil serves none.
 	Console http.Handler
@@ -76,6 +81,8 @@ type Server struct {
 	metrics   *metrics
 	ready     atomic.Bool
 	tokens    sync.Map // token hash → cachedToken
+	logins    *loginThrottle
+	requests  *requestLimiter // nil when there is no limit
 }
 
 // New builds the server and loads the directory.
@@ -96,6 +103,8 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		webhooks:  d.Webhooks,
 		console:   d.Console,
 		version:   d.Version,
+		logins:    newLoginThrottle(d.Login),
+		requests:  newRequestLimiter(d.RateLimit),
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()

@@ -177,6 +177,8 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		Dedup: dedup.Config{Window: cfg.Dedup.Window, Radius: cfg.Dedup.Radius, RepeatHorizon: cfg.Dedup.Horizon,
 			MergeThreshold: cfg.Dedup.Merge, CandidateThreshold: cfg.Dedup.Candidate},
 		NoAutoMerge: cfg.Dedup.NoAutoMerge,
+		Login:       api.LoginLimits{PerUser: cfg.Login.PerUser, PerIP: cfg.Login.PerIP, Window: cfg.Login.Window},
+		RateLimit:   cfg.RateLimit,
 		Console:     web.Handler(),
 		Version:     version(),
 	})

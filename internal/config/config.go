@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // the zone's time zone must exist on a machine without zoneinfo
@@ -37,6 +38,17 @@ type Serve struct {
 	LogLevel     string // --log-level
 	TimeZone     string // --tz, YIZHAN_TZ
 	MemoryLimit  string // --memory-limit, YIZHAN_MEMORY_LIMIT
+	Login        Login
+	RateLimit    int // --rate-limit, YIZHAN_RATE_LIMIT: requests per second per account; 0 for none
+	envErr       error
+}
+
+// Login are the settings of the login throttle, which counts in each
+// node's memory.
+type Login struct {
+	PerUser int           // --login-max-failures: failed logins of one username before it is locked
+	PerIP   int           // --login-max-failures-ip: failed logins from one address before it is locked
+	Window  time.Duration // --login-window: how long failures count and a lock lasts
 }
 
 // Dedup are the settings of the duplicate check.
@@ -85,6 +97,12 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")
 	BindMemoryLimit(fs, &s.MemoryLimit)
+	fs.IntVar(&s.Login.PerUser, "login-max-failures", 5, "failed logins of one username within --login-window before its logins are refused (429) until the window passes")
+	fs.IntVar(&s.Login.PerIP, "login-max-failures-ip", 100, "failed logins from one client address within --login-window before its logins are refused (429)")
+	fs.DurationVar(&s.Login.Window, "login-window", 15*time.Minute, "how long failed logins count, and how long a lock lasts")
+	var rateLimit int
+	rateLimit, s.envErr = envInt("YIZHAN_RATE_LIMIT", 0)
+	fs.IntVar(&s.RateLimit, "rate-limit", rateLimit, "requests per second one account (token) may make, with bursts of twice that; 0 for no limit (env YIZHAN_RATE_LIMIT)")
 	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
 }
 
@@ -115,7 +133,32 @@ func (s *Serve) Validate() (*time.Location, error) {
 	if _, err := ParseMemoryLimit(s.MemoryLimit); err != nil {
 		return nil, err
 	}
+	if s.envErr != nil {
+		return nil, s.envErr
+	}
+	if s.RateLimit < 0 {
+		return nil, fmt.Errorf("config: --rate-limit must be 0 (no limit) or more, got %d", s.RateLimit)
+	}
+	if s.Login.PerUser < 1 || s.Login.PerIP < 1 {
+		return nil, fmt.Errorf("config: --login-max-failures and --login-max-failures-ip must be at least 1")
+	}
+	if s.Login.Window < time.Minute || s.Login.Window > 24*time.Hour {
+		return nil, fmt.Errorf("config: --login-window must be between 1m and 24h, got %s", s.Login.Window)
+	}
 	return loc, nil
+}
+
+// envInt reads an integer setting's default from the environment.
+func envInt(name string, def int) (int, error) {
+	v := env(name, "")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def, fmt.Errorf("config: %s must be a whole number, got %q", name, v)
+	}
+	return n, nil
 }
 
 // DefaultMemoryLimit is the Go runtime's soft memory limit unless told

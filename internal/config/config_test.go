@@ -1,6 +1,11 @@
 package config
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
 
 func TestParseMemoryLimit(t *testing.T) {
 	for _, c := range []struct {
@@ -22,5 +27,32 @@ func TestParseMemoryLimit(t *testing.T) {
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("ParseMemoryLimit(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
 		}
+	}
+}
+
+func TestServeLimits(t *testing.T) {
+	t.Setenv("YIZHAN_RATE_LIMIT", "50")
+	var s Serve
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	BindServe(fs, &s)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if s.RateLimit != 50 || s.Login != (Login{PerUser: 5, PerIP: 100, Window: 15 * time.Minute}) {
+		t.Fatalf("rate limit %d, login %+v", s.RateLimit, s.Login)
+	}
+	if _, err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.Login.Window = 0
+	if _, err := s.Validate(); err == nil {
+		t.Fatal("a zero --login-window passed")
+	}
+
+	t.Setenv("YIZHAN_RATE_LIMIT", "lots")
+	var bad Serve
+	BindServe(pflag.NewFlagSet("serve", pflag.ContinueOnError), &bad)
+	if _, err := bad.Validate(); err == nil {
+		t.Fatal("YIZHAN_RATE_LIMIT=lots passed")
 	}
 }
