@@ -28,7 +28,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(serveCommand(), versionCommand(), reportCommand(), classifyCommand(), triageCommand(), genCommand(), benchCommand())
+	root.AddCommand(serveCommand(), versionCommand(), reportCommand(), classifyCommand(), triageCommand(), genCommand(), benchCommand(), migrateCommand(), backupCommand(), auditCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "yizhan:", err)
 		return 1

@@ -85,6 +85,27 @@ func IsPostgresURL(u string) bool {
 	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }
 
+// openDatabase opens the database opt names: PostgreSQL with a pool of
+// pgConns, or the embedded SQLite's write connection and sqliteReaders
+// read connections. It answers the backend's migrations too.
+func openDatabase(opt Options, pgConns, sqliteReaders int) (d Dialect, w, r *sql.DB, migrations fs.FS, err error) {
+	switch {
+	case opt.URL != "" && !IsPostgresURL(opt.URL):
+		return "", nil, nil, nil, fmt.Errorf("store: --db must be a postgres:// URL, got %q", opt.URL)
+	case opt.URL != "":
+		db, err := postgres.Open(opt.URL, pgConns)
+		if err != nil {
+			return "", nil, nil, nil, err
+		}
+		return Postgres, db, db, postgres.Migrations(), nil
+	}
+	w, r, err = sqlite.Open(cmp.Or(opt.DataDir, "./data"), sqliteReaders)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	return SQLite, w, r, sqlite.Migrations(), nil
+}
+
 // Open opens the database, applies pending migrations and starts the group
 // commit.
 func Open(ctx context.Context, opt Options) (*Store, error) {
@@ -101,27 +122,15 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		clocks = &casework.Clocks{Policies: sla.DefaultPolicies(), Calendar: sla.DefaultCalendar()}
 	}
 	s.clocks.Store(clocks)
-	var migrations fs.FS
-	switch {
-	case opt.URL != "" && !IsPostgresURL(opt.URL):
-		return nil, fmt.Errorf("store: --db must be a postgres:// URL, got %q", opt.URL)
-	case opt.URL != "":
-		db, err := postgres.Open(opt.URL, 16)
-		if err != nil {
-			return nil, err
-		}
-		s.dialect, s.wdb, s.rdb = Postgres, db, db
-		migrations = postgres.Migrations()
-	default:
-		w, r, err := sqlite.Open(cmp.Or(opt.DataDir, "./data"), 8)
-		if err != nil {
-			return nil, err
-		}
-		s.dialect, s.wdb, s.rdb = SQLite, w, r
+	dialect, w, r, migrations, err := openDatabase(opt, 16, 8)
+	if err != nil {
+		return nil, err
+	}
+	s.dialect, s.wdb, s.rdb = dialect, w, r
+	if dialect == SQLite {
 		s.summaries = newSummaryCache(8 << 20)
 		s.window = newWindowIndex(windowSpan, windowMaxRows)
 		s.spillChunk = spillChunk
-		migrations = sqlite.Migrations()
 	}
 	s.q = make(map[string]string, len(queries))
 	for name, q := range queries {

@@ -53,26 +53,12 @@ var suite = map[string]func(t *testing.T, st *store.Store){
 
 func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.Case {
 	t.Helper()
-	in := casework.Intake{Channel: "110", Text: text, Reporter: casework.Reporter{Name: "张某", Phone: "13800000001"}, Type: "wage_arrears"}
-	if err := in.Validate(admin); err != nil {
-		t.Fatal(err)
-	}
-	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(text), casework.ContractTypes{}, admin, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return created.Case
+	return storetest.Receive(t, st, admin, at, text, "13800000001")
 }
 
 func act(st *store.Store, id int64, cmd casework.Command, at time.Time, refs func(int64) *casework.UnitRef) (casework.Decision, error) {
 	if refs == nil {
-		refs = func(id int64) *casework.UnitRef {
-			return &casework.UnitRef{ID: id, Name: fmt.Sprintf("单位%d", id), Lineage: []int64{id}}
-		}
+		return storetest.Act(st, admin, id, cmd, at)
 	}
 	return st.Act(context.Background(), store.ActRequest{CaseID: id, Scope: allSeen, Command: cmd, Unit: refs, Now: at,
 		Decide: func(c casework.Case, r casework.Refs) (casework.Decision, error) {

@@ -5,11 +5,7 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"log/slog"
-	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -57,37 +53,7 @@ func PostgresURL() string {
 // set (CI sets it, so that a missing server fails instead of hiding).
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
-	base := PostgresURL()
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("YIZHAN_TEST_PG_REQUIRED") != "" {
-			t.Fatalf("PostgreSQL required but unreachable at %s: %v", base, err)
-		}
-		t.Skipf("PostgreSQL unreachable at %s: %v", base, err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "yz_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", base, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return openStore(t, store.Options{URL: u.String(), Location: Zone, Logger: quiet})
+	return openStore(t, FreshPostgres(t).Options)
 }
 
 func openStore(t testing.TB, opt store.Options) *store.Store {
