@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/yizhan/yizhan/internal/account"
@@ -77,27 +78,33 @@ type calendarAnswer struct {
 	Overrides []sla.Override   `json:"overrides"`
 }
 
-// calendarDays lists the holidays, make-up working days and overrides of
-// a period (?from=&to=, default this year).
-func (s *Server) calendarDays(w http.ResponseWriter, r *http.Request, _ account.User) {
-	q := r.URL.Query()
+// datePeriod reads ?from=&to= as days (YYYY-MM-DD, both included), by
+// default this year; a period runs forwards and spans at most three years.
+func (s *Server) datePeriod(q url.Values) (from, to sla.Date, err error) {
 	today := sla.DateOf(s.now())
-	from, to := sla.NewDate(today.Year, 1, 1), sla.NewDate(today.Year, 12, 31)
-	var err error
+	from, to = sla.NewDate(today.Year, 1, 1), sla.NewDate(today.Year, 12, 31)
 	if v := q.Get("from"); v != "" {
 		if from, err = sla.ParseDate(v); err != nil {
-			s.fail(w, r, casework.Invalid("invalid_from", "from 须为 YYYY-MM-DD 日期"))
-			return
+			return from, to, casework.Invalid("invalid_from", "from 须为 YYYY-MM-DD 日期")
 		}
 	}
 	if v := q.Get("to"); v != "" {
 		if to, err = sla.ParseDate(v); err != nil {
-			s.fail(w, r, casework.Invalid("invalid_to", "to 须为 YYYY-MM-DD 日期"))
-			return
+			return from, to, casework.Invalid("invalid_to", "to 须为 YYYY-MM-DD 日期")
 		}
 	}
 	if to.Before(from) || to.Compare(from.AddDays(3*366)) > 0 {
-		s.fail(w, r, casework.Invalid("invalid_period", "to 须不早于 from，且跨度不超过三年"))
+		return from, to, casework.Invalid("invalid_period", "to 须不早于 from，且跨度不超过三年")
+	}
+	return from, to, nil
+}
+
+// calendarDays lists the holidays, make-up working days and overrides of
+// a period (?from=&to=, default this year).
+func (s *Server) calendarDays(w http.ResponseWriter, r *http.Request, _ account.User) {
+	from, to, err := s.datePeriod(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	cal := s.store.Clocks().Calendar

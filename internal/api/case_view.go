@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
 )
 
 // caseView is a case as a client sees it: the contract's fields, labels a
@@ -11,6 +12,10 @@ type caseView struct {
 	StatusLabel    string            `json:"status_label"`
 	AllowedActions []casework.Action `json:"allowed_actions"`
 	Events         []casework.Event  `json:"events,omitempty"`
+
+	// OfficeDay (extension) is the office day a demand of channel
+	// office_day was raised at: the date of its occurred_at.
+	OfficeDay *sla.Date `json:"office_day,omitempty"`
 }
 
 // viewCase shapes a case for the account asking: reporters' phone numbers
@@ -50,7 +55,12 @@ func shapeCase(c casework.Case, masked bool) caseView {
 		}
 		c.Routing = &rt
 	}
-	return caseView{Case: c, StatusLabel: c.Status.Label()}
+	v := caseView{Case: c, StatusLabel: c.Status.Label()}
+	if c.Channel == casework.ChannelOfficeDay {
+		d := sla.DateOf(c.OccurredAt)
+		v.OfficeDay = &d
+	}
+	return v
 }
 
 // viewEvents masks what a timeline repeats of other reporters.

@@ -27,6 +27,12 @@ type createCaseBody struct {
 	Category   string             `json:"category"`
 	Type       string             `json:"type"`
 	Priority   string             `json:"priority"`
+	// OfficeDay (extension) links a demand of channel office_day to a past
+	// office day (YYYY-MM-DD); without it, to today's.
+	OfficeDay *string `json:"office_day"`
+	// EnterpriseID (extension) names the enterprise the report is about,
+	// rather than leaving it to the names in the text.
+	EnterpriseID *int64 `json:"enterprise_id"`
 }
 
 type locationBody struct {
@@ -58,6 +64,16 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.linkOfficeDay(r.Context(), &in, body.OfficeDay); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.EnterpriseID != nil {
+		if _, ok := s.ents.Load().Get(*body.EnterpriseID); !ok {
+			s.fail(w, r, casework.Invalid("unknown_enterprise", "企业 enterprise_id=%d 不存在", *body.EnterpriseID))
+			return
+		}
+	}
 	cls, conf, err := s.classify(&in)
 	if err != nil {
 		s.fail(w, r, err)
@@ -68,6 +84,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
+	c.EnterpriseID = body.EnterpriseID
 	c, evs, err := s.route(c, ev, actor)
 	if err != nil {
 		s.fail(w, r, err)
@@ -112,7 +129,7 @@ func (s *Server) route(c casework.Case, ev casework.Event, actor casework.Actor)
 			c.GridID = &g.ID
 		}
 	}
-	if e := s.ents.Load().Find(c.Text); e != nil {
+	if e := s.ents.Load().Find(c.Text); e != nil && c.EnterpriseID == nil {
 		c.EnterpriseID = &e.ID
 	}
 	evs := []casework.Event{ev}

@@ -255,6 +255,26 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/stats/trend", s.auth(s.trend))
 	mux.Handle("GET /api/v1/reports/{file}", s.auth(s.report))
 
+	mux.Handle("GET /api/v1/indicators", s.auth(s.listIndicators))
+	mux.Handle("POST /api/v1/indicators", s.auth(s.managersOnly(s.createIndicator)))
+	mux.Handle("GET /api/v1/indicators/{id}", s.auth(s.getIndicator))
+	mux.Handle("PATCH /api/v1/indicators/{id}", s.auth(s.managersOnly(s.updateIndicator)))
+	mux.Handle("GET /api/v1/indicators/{id}/values", s.auth(s.listValues))
+	mux.Handle("GET /api/v1/indicators/zones", s.auth(s.listIndicatorZones))
+	mux.Handle("POST /api/v1/indicators/zones", s.auth(s.managersOnly(s.createIndicatorZone)))
+	mux.Handle("POST /api/v1/indicators/values", s.auth(s.recordValues))
+	mux.Handle("POST /api/v1/indicators/values/import", s.auth(s.importValues))
+	mux.Handle("GET /api/v1/indicators/values/template", s.auth(s.valuesTemplate))
+	mux.Handle("GET /api/v1/indicators/ranking", s.auth(s.indicatorRanking))
+	mux.Handle("GET /api/v1/indicators/review", s.auth(s.indicatorReview))
+	mux.Handle("GET /api/v1/indicators/export.xlsx", s.auth(s.exportIndicators))
+	mux.Handle("GET /api/v1/indicators/export.html", s.auth(s.exportIndicators))
+
+	mux.Handle("GET /api/v1/office-days", s.auth(s.listOfficeDays))
+	mux.Handle("PUT /api/v1/office-days/overrides", s.auth(s.adminOnly(s.putOfficeDayOverrides)))
+	mux.Handle("GET /api/v1/problem-list", s.auth(s.listProblems))
+	mux.Handle("GET /api/v1/problem-list/export.xlsx", s.auth(s.exportProblems))
+
 	mux.HandleFunc("/api/", s.notFound)
 	if s.console != nil {
 		mux.Handle("/", s.console)

@@ -41,6 +41,9 @@ type Classifier interface {
 func (in *Intake) Validate(actor Actor) error {
 	if in.Line == "" {
 		in.Line = LineIncident
+		if in.Channel == ChannelOfficeDay {
+			in.Line = LineEnterprise
+		}
 	}
 	if !in.Line.Valid() {
 		return Invalid("invalid_line", "未知的业务线“%s”，应为 incident、enterprise 或 worker", in.Line)
@@ -50,6 +53,9 @@ func (in *Intake) Validate(actor Actor) error {
 	}
 	if _, ok := Channels[in.Channel]; !ok {
 		return Invalid("invalid_channel", "未知的来源渠道“%s”", in.Channel)
+	}
+	if in.Channel == ChannelOfficeDay && in.Line != LineEnterprise {
+		return Invalid("office_day_line", "现场办公日（office_day）登记的是企业诉求，line 须为 enterprise")
 	}
 	if !utf8.ValidString(in.Text) {
 		return Invalid("invalid_utf8", "text 含有非法的 UTF-8 字符")

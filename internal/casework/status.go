@@ -88,7 +88,13 @@ var Channels = map[string]string{
 	"enterprise": "企业上报",
 	"station":    "驿站",
 	"open311":    "Open311",
+	// Extension: a demand raised at the monthly office day (现场办公日).
+	ChannelOfficeDay: "现场办公日",
 }
+
+// ChannelOfficeDay is the channel of enterprise demands raised at the
+// monthly office day; such a case is linked to the day by its occurred_at.
+const ChannelOfficeDay = "office_day"
 
 // Outcome is how a case ended when it was resolved.
 type Outcome string

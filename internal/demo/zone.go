@@ -112,6 +112,13 @@ func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now t
 	if err := z.cases(ctx, now); err != nil {
 		return false, err
 	}
+	if err := z.officeDays(ctx, now); err != nil {
+		return false, err
+	}
+	// After the cases, so that the departments it adds change none of them.
+	if err := z.indicators(ctx, now); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -397,8 +397,15 @@ func parseClock(s string) (int, error) {
 
 // Route evaluates the rules for a new case as it was received.
 func (rs RuleSet) Route(dir *Directory, ents *EnterpriseIndex, c casework.Case, reporterUnit *int64, zone *time.Location) casework.Routing {
+	ent := ents.Find(c.Text)
+	// An enterprise the clerk named (enterprise_id) wins over the text.
+	if c.EnterpriseID != nil && ents != nil {
+		if e, ok := ents.Get(*c.EnterpriseID); ok {
+			ent = &e
+		}
+	}
 	return rs.Evaluate(dir, Facts{
 		Line: string(c.Line), Category: c.Category, Type: c.Type, Channel: c.Channel, Risk: c.Risk, Police: c.Police,
-		Location: c.Location, ReporterUnit: reporterUnit, Enterprise: ents.Find(c.Text), At: c.CreatedAt.In(zone),
+		Location: c.Location, ReporterUnit: reporterUnit, Enterprise: ent, At: c.CreatedAt.In(zone),
 	})
 }

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"io"
+	"maps"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -77,6 +78,28 @@ func minutes(sec *float64) *float64 {
 	return &m
 }
 
+// newSheet prepares a sheet of f with the styles every report shares
+// (title, header, count, decimal) and more, which may replace them.
+func newSheet(f *excelize.File, sheet string, more map[string]*excelize.Style) (*xlsxSheet, error) {
+	styles := map[string]*excelize.Style{
+		"title": {Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}},
+		"header": {Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Border: borders(), Alignment: &excelize.Alignment{Horizontal: "center", WrapText: true}},
+		"count":   {Border: borders(), NumFmt: 3}, // #,##0
+		"decimal": {Border: borders(), CustomNumFmt: ptr("0.0")},
+	}
+	maps.Copy(styles, more)
+	x := &xlsxSheet{f: f, name: sheet, styles: map[string]int{}}
+	for name, st := range styles {
+		id, err := f.NewStyle(st)
+		if err != nil {
+			return nil, err
+		}
+		x.styles[name] = id
+	}
+	return x, nil
+}
+
 // WriteXLSX writes the report as a workbook: the figures with Chinese
 // headers, merged title rows and number formats; a sheet of charts; and a
 // sheet that says how the figures are computed.
@@ -87,23 +110,13 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	styles := map[string]*excelize.Style{
-		"title":   {Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}},
+	x, err := newSheet(f, sheet, map[string]*excelize.Style{
 		"sub":     {Font: &excelize.Font{Color: "666666"}, Alignment: &excelize.Alignment{Horizontal: "center"}},
 		"section": {Font: &excelize.Font{Bold: true, Size: 12}},
-		"header": {Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Border: borders(), Alignment: &excelize.Alignment{Horizontal: "center", WrapText: true}},
 		"text":    {Border: borders()},
-		"count":   {Border: borders(), NumFmt: 3}, // #,##0
-		"decimal": {Border: borders(), CustomNumFmt: ptr("0.0")},
-	}
-	x := &xlsxSheet{f: f, name: sheet, styles: map[string]int{}}
-	for name, st := range styles {
-		id, err := f.NewStyle(st)
-		if err != nil {
-			return err
-		}
-		x.styles[name] = id
+	})
+	if err != nil {
+		return err
 	}
 	s := r.Summary
 	const width = 8

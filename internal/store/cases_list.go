@@ -25,6 +25,18 @@ type CaseFilter struct {
 	Q        string     // a case number, a phone number, or words of the text, address or reporter
 	Limit    int
 	Cursor   string
+
+	// EnterpriseID: the enterprise the report names. InvolvesUnitID: the
+	// unit leads the case (主办) or helps on it (协办).
+	EnterpriseID   *int64
+	InvolvesUnitID *int64
+	// OccurredFrom, OccurredTo: occurred in [OccurredFrom, OccurredTo)
+	// (an office day's demands are the office_day cases of that day).
+	OccurredFrom, OccurredTo *time.Time
+	// ActiveSince keeps cases not yet settled (neither resolved nor ended)
+	// and those whose last change is at or after it: the open and the
+	// recently settled.
+	ActiveSince *time.Time
 }
 
 // CasePage is one page of a list, newest first.
@@ -96,6 +108,22 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	}
 	if f.To != nil {
 		add("created_at < ?", micros(*f.To))
+	}
+	if f.EnterpriseID != nil {
+		add("enterprise_id = ?", *f.EnterpriseID)
+	}
+	if f.InvolvesUnitID != nil {
+		add("(unit_id = ? OR id IN (SELECT case_id FROM case_units WHERE unit_id = ? AND role = 'co'))", *f.InvolvesUnitID, *f.InvolvesUnitID)
+	}
+	if f.OccurredFrom != nil {
+		add("occurred_at >= ?", micros(*f.OccurredFrom))
+	}
+	if f.OccurredTo != nil {
+		add("occurred_at < ?", micros(*f.OccurredTo))
+	}
+	if f.ActiveSince != nil {
+		add("(status NOT IN (?, ?, ?, ?) OR updated_at >= ?)", string(casework.StatusResolved), string(casework.StatusClosed),
+			string(casework.StatusMerged), string(casework.StatusReferredPolice), micros(*f.ActiveSince))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := "%" + escapeLike(q) + "%"

@@ -411,6 +411,16 @@ func TestConsoleInBrowser(t *testing.T) {
 	)
 	b.screenshot(lead, "roster")
 
+	// 指标晾晒: the demo's 35 indicators ranked for last month, with the review.
+	b.run(lead, "indicators",
+		chromedp.Navigate(base+"/indicators"),
+		waitJS(`document.querySelectorAll("#k-table tbody tr").length === 35 && document.querySelector("#k-review").textContent.includes("高质量发展指标")`),
+	)
+	if banner := value(b, lead, "indicator errors", js[string](`document.querySelector("#k-error").hidden ? "" : document.querySelector("#k-error").textContent`)); banner != "" {
+		t.Errorf("indicators page shows an error: %s", banner)
+	}
+	b.screenshot(lead, "indicators")
+
 	// On a phone (390 px wide) the desk and the case page fit the screen,
 	// and the responder sees only the buttons a responder may use.
 	phone := b.tab(true)

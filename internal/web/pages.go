@@ -36,6 +36,7 @@ var consolePages = []page{
 	{Name: "case", Title: "工单详情", Nav: "desk", Module: "js/case.js"},
 	{Name: "dashboard", Title: "领导看板", Nav: "dashboard", Module: "js/dashboard.js", Scripts: []string{"vendor/echarts/echarts.min.js"}},
 	{Name: "roster", Title: "值班表", Nav: "roster", Module: "js/roster.js"},
+	{Name: "indicators", Title: "指标晾晒", Nav: "indicators", Module: "js/indicators.js"},
 	{Name: "notfound", Title: "页面不存在", Module: "js/notfound.js", Status: http.StatusNotFound},
 }
 

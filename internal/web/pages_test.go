@@ -31,6 +31,7 @@ var pagePaths = map[string]string{
 	"/cases/42":   "case",
 	"/dashboard":  "dashboard",
 	"/roster":     "roster",
+	"/indicators": "indicators",
 	"/no/such":    "notfound",
 	"/cases":      "notfound",
 	"/index.html": "notfound",

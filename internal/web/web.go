@@ -44,6 +44,7 @@ func Handler() http.Handler {
 	mux.Handle("GET /cases/{id}", pages.page("case"))
 	mux.Handle("GET /dashboard", pages.page("dashboard"))
 	mux.Handle("GET /roster", pages.page("roster"))
+	mux.Handle("GET /indicators", pages.page("indicators"))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := assets.URL("img/icon.svg")
 		http.Redirect(w, r, u, http.StatusMovedPermanently)

@@ -5,7 +5,7 @@
 // `echarts`, loaded by a classic script before this module).
 
 import {blob, get, qs} from "./api.js";
-import {$, banner, fill, h, options} from "./dom.js";
+import {$, banner, fill, h, options, save} from "./dom.js";
 import {LINE, STAGE, label} from "./labels.js";
 import {addDays, dateCN, pct, seconds, zoneToday} from "./format.js";
 import {dark, errorText, start, zone} from "./shell.js";
@@ -267,16 +267,6 @@ function drawCharts(d) {
 function reportQuery() {
   const p = period();
   return qs({from: p.from, to: p.to, line: p.line});
-}
-
-/** save hands a blob to the browser as a download. */
-function save(b, filename) {
-  const url = URL.createObjectURL(b);
-  const a = h("a", {href: url, download: filename});
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 async function downloadXLSX() {

@@ -68,3 +68,13 @@ export function options(select, items, selected) {
   }
   return select;
 }
+
+/** save hands a blob to the browser as a download. */
+export function save(b, filename) {
+  const url = URL.createObjectURL(b);
+  const a = h("a", {href: url, download: filename});
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}

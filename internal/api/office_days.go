@@ -1,0 +1,190 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/officeday"
+	"github.com/yizhan/yizhan/internal/problemlist"
+	"github.com/yizhan/yizhan/internal/sla"
+	"github.com/yizhan/yizhan/internal/store"
+)
+
+// officeDayKey is where the administrator's office-day overrides live.
+const officeDayKey = "office_day_overrides"
+
+// officeDays is the schedule as it stands: the working-day calendar in
+// force and the stored overrides. It is read for each request that needs
+// it, so every node sees an override at once.
+func (s *Server) officeDays(ctx context.Context) (*officeday.Schedule, error) {
+	raw, err := s.store.Setting(ctx, officeDayKey)
+	if err != nil {
+		return nil, err
+	}
+	var ovs []officeday.Override
+	if raw != nil {
+		if err := json.Unmarshal(raw, &ovs); err != nil {
+			return nil, err
+		}
+	}
+	return officeday.New(s.store.Clocks().Calendar, ovs)
+}
+
+// linkOfficeDay ties a demand of channel office_day to its office day:
+// the date given (or today) must be a scheduled office day, not one to
+// come, and the demand's occurred_at falls on it. office_day on another
+// channel is refused rather than ignored.
+func (s *Server) linkOfficeDay(ctx context.Context, in *casework.Intake, raw *string) error {
+	if in.Channel != casework.ChannelOfficeDay {
+		if raw != nil {
+			return casework.Invalid("office_day_channel", "office_day 只用于现场办公日登记的诉求（channel 为 office_day）")
+		}
+		return nil
+	}
+	var requested *sla.Date
+	if raw != nil {
+		d, err := sla.ParseDate(*raw)
+		if err != nil {
+			return casework.Invalid("invalid_office_day", "office_day 须为 YYYY-MM-DD 日期，收到“%s”", *raw)
+		}
+		requested = &d
+	}
+	sched, err := s.officeDays(ctx)
+	if err != nil {
+		return err
+	}
+	_, at, err := sched.Link(requested, in.OccurredAt, s.now())
+	if err != nil {
+		return err
+	}
+	at = at.In(s.loc)
+	in.OccurredAt = &at
+	return nil
+}
+
+// officeDayView is one office day with the demands raised at it.
+type officeDayView struct {
+	officeday.Day
+	Past    bool               `json:"past"`
+	Counts  problemlist.Counts `json:"counts"`
+	Demands []problemlist.Item `json:"demands"`
+}
+
+// listOfficeDays answers the office days of a period (?from=&to=, dates;
+// default this year), each with its place and the demands raised there
+// that the account may see, and their state.
+func (s *Server) listOfficeDays(w http.ResponseWriter, r *http.Request, u account.User) {
+	q := r.URL.Query()
+	for k := range q {
+		if k != "from" && k != "to" {
+			s.fail(w, r, casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k))
+			return
+		}
+	}
+	from, to, err := s.datePeriod(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sched, err := s.officeDays(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	start, end := from.Start(), to.AddDays(1).Start()
+	items, err := s.problemItems(r.Context(), store.CaseFilter{
+		Scope: s.directory().ScopeOf(u.Actor()), Line: casework.LineEnterprise, Channel: casework.ChannelOfficeDay,
+		OccurredFrom: &start, OccurredTo: &end,
+	}, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byDay := map[sla.Date][]problemlist.Item{}
+	for _, it := range items {
+		byDay[*it.OfficeDay] = append(byDay[*it.OfficeDay], it)
+	}
+	out, today := []officeDayView{}, sla.DateOf(s.now())
+	for _, d := range sched.Between(from, to) {
+		demands := byDay[d.Date]
+		if demands == nil {
+			demands = []problemlist.Item{}
+		}
+		out = append(out, officeDayView{Day: d, Past: !d.Date.After(today), Counts: problemlist.Count(demands), Demands: demands})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "items": out, "overrides": sched.Overrides()})
+}
+
+type officeDayOverridesBody struct {
+	Overrides *[]officeday.Override `json:"overrides"`
+}
+
+// putOfficeDayOverrides replaces the administrator's changes to office
+// days (another date within the month, another place). A month whose date
+// would move away from a day that already has demands is refused: the
+// demands are linked to their day by date.
+func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u account.User) {
+	var body officeDayOverridesBody
+	if err := decodeReplacement(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.Overrides == nil {
+		s.fail(w, r, casework.Invalid("overrides_required", `缺少 overrides 列表；清空请明确传 {"overrides": []}`))
+		return
+	}
+	ovs := *body.Overrides
+	if ovs == nil {
+		ovs = []officeday.Override{}
+	}
+	next, err := officeday.New(s.store.Clocks().Calendar, ovs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cur, err := s.officeDays(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.checkMovedDays(r.Context(), cur, next, ovs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	raw, _ := json.Marshal(ovs)
+	if err := s.store.SetSetting(r.Context(), officeDayKey, raw, s.now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.URL.RawQuery = ""
+	s.listOfficeDays(w, r, u)
+}
+
+// checkMovedDays refuses to move the date of a month, in either the old
+// or the new overrides, away from a day that has demands.
+func (s *Server) checkMovedDays(ctx context.Context, cur, next *officeday.Schedule, ovs []officeday.Override) error {
+	months := map[string]sla.Date{}
+	for _, o := range append(cur.Overrides(), ovs...) {
+		d, _ := sla.ParseDate(o.Month + "-01")
+		months[o.Month] = d
+	}
+	for month, first := range months {
+		was, will := cur.Month(first.Year, first.Month), next.Month(first.Year, first.Month)
+		if was.Date == will.Date {
+			continue
+		}
+		start, end := was.Date.Start(), was.Date.AddDays(1).Start()
+		page, err := s.store.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise,
+			Channel: casework.ChannelOfficeDay, OccurredFrom: &start, OccurredTo: &end, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) > 0 {
+			return casework.Conflict("office_day_has_demands", "%s 的现场办公日（%s）已登记诉求，不能改期", month, was.Date)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,330 @@
+package kpi
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// OneTable is the one-table report (一表清): every indicator of a ranking
+// on one sheet, grouped by dimension.
+type OneTable struct {
+	Ranking Ranking
+	// UnitName names the responsible departments (nil leaves them blank).
+	UnitName func(int64) string
+	// Generated is when the report was made, printed under the title.
+	Generated time.Time
+}
+
+// Title is the report's title line.
+func (t OneTable) Title() string {
+	return fmt.Sprintf("%s高质量发展指标一表清（%s）", t.Ranking.Zone.Name, t.Ranking.Label)
+}
+
+// Subtitle carries the time schedule, the counts and when it was made.
+func (t OneTable) Subtitle() string {
+	s := t.Ranking.Summary
+	return fmt.Sprintf("时序进度 %s%%；参与比拼区域 %d 个；优势指标 %d 项、一般指标 %d 项、薄弱指标 %d 项，落后时序进度或目标 %d 项；生成于 %s",
+		fmtNum(t.Ranking.Schedule), len(t.Ranking.Zones), s.Advantage, s.General, s.Weak, s.BehindSchedule, t.Generated.Format("2006-01-02 15:04"))
+}
+
+// Status is a row's lagging note: empty when nothing lags.
+func Status(r Row) string {
+	var parts []string
+	for _, f := range r.Flags {
+		switch f {
+		case FlagNotReported:
+			parts = append(parts, "未报送")
+		case FlagWeak:
+			parts = append(parts, "薄弱指标")
+		case FlagBehindSchedule:
+			if r.Indicator.Aggregation == Sum {
+				parts = append(parts, "落后时序进度")
+			} else {
+				parts = append(parts, "未达目标")
+			}
+		}
+	}
+	return strings.Join(parts, "；")
+}
+
+// Headers are the report's columns; the other zones' figures sit between
+// 较上期 and 责任单位.
+func (t OneTable) Headers() []string {
+	h := []string{"序号", "维度", "指标代码", "指标名称", "单位", "方向", "年度目标", "数据期", "本期值", "年累计", "同比(%)",
+		"完成进度(%)", "全市排名", "档次", "较上期"}
+	for _, z := range t.others() {
+		h = append(h, z.Name)
+	}
+	return append(h, "责任单位", "预警")
+}
+
+func (t OneTable) others() []Zone {
+	var out []Zone
+	for _, z := range t.Ranking.Zones {
+		if z.ID != t.Ranking.Zone.ID {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+// Cells are one row's cells: numbers as float64 or int, absent figures as
+// nil, text as string.
+func (t OneTable) Cells(i int, r Row) []any {
+	ind := r.Indicator
+	c := []any{i + 1, ind.Group, ind.Code, ind.Name, ind.Measure, ind.Direction.Label(), fptr(ind.Target), r.DataPeriod,
+		fptr(r.PeriodValue), fptr(r.Cumulative), fptr(r.YoY), fptr(r.Progress)}
+	if r.Rank != nil {
+		c = append(c, fmt.Sprintf("%d/%d", *r.Rank, r.Ranked))
+	} else {
+		c = append(c, nil)
+	}
+	c = append(c, TierLabel(r.Tier), rankMove(r))
+	for _, z := range t.others() {
+		var v any
+		for _, f := range r.Zones {
+			if f.ZoneID == z.ID && f.Value != nil {
+				v = *f.Value
+			}
+		}
+		c = append(c, v)
+	}
+	unit := ""
+	if ind.UnitID != nil && t.UnitName != nil {
+		unit = t.UnitName(*ind.UnitID)
+	}
+	return append(c, unit, Status(r))
+}
+
+// rankMove tells the rank's move since the previous period: ↑2, ↓1, 持平.
+func rankMove(r Row) string {
+	switch {
+	case r.RankChange == nil:
+		return ""
+	case *r.RankChange > 0:
+		return fmt.Sprintf("↑%d", *r.RankChange)
+	case *r.RankChange < 0:
+		return fmt.Sprintf("↓%d", -*r.RankChange)
+	}
+	return "持平"
+}
+
+func fptr(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// numberFormat is the cell format for an indicator's figures: whole
+// numbers for counts, one decimal for percentages, two otherwise.
+func numberFormat(measure string) string {
+	switch measure {
+	case "户", "家", "个", "件", "起", "人", "项", "次", "人次":
+		return "#,##0"
+	case "%", "‰":
+		return "0.0"
+	}
+	return "#,##0.00"
+}
+
+// WriteXLSX writes the report as a one-sheet workbook: a merged title,
+// a subtitle, Chinese headers, the dimension merged down its rows, number
+// formats per column and a conditional fill on the lagging rows.
+func (t OneTable) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "一表清"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	headers := t.Headers()
+	width := len(headers)
+	last := col(width)
+	st, err := newSheetStyles(f)
+	if err != nil {
+		return err
+	}
+	x := &sheetWriter{f: f, sheet: sheet}
+	x.set("A1", t.Title(), st.title)
+	x.merge("A1", last+"1")
+	x.set("A2", t.Subtitle(), st.subtitle)
+	x.merge("A2", last+"2")
+	x.rowHeight(1, 30)
+	for i, h := range headers {
+		x.set(cell(i+1, 3), h, st.header)
+	}
+	x.rowHeight(3, 32)
+	nOthers := len(t.others())
+	const first = 4
+	groupStart, group := first, ""
+	for i, r := range t.Ranking.Items {
+		row := first + i
+		num := st.number(numberFormat(r.Indicator.Measure))
+		for j, v := range t.Cells(i, r) {
+			c := j + 1
+			style := st.text
+			switch {
+			case c == 1 || c == 3 || c == 5 || c == 6 || c == 8 || c == 13 || c == 14 || c == 15:
+				style = st.center
+			case c == 7 || c == 9 || c == 10 || (c > 15 && c <= 15+nOthers):
+				style = num
+			case c == 11 || c == 12:
+				style = st.number("0.0")
+			}
+			x.set(cell(c, row), v, style)
+		}
+		if r.Indicator.Group != group {
+			x.mergeGroup(groupStart, row-1)
+			groupStart, group = row, r.Indicator.Group
+		}
+	}
+	end := first + len(t.Ranking.Items) - 1
+	x.mergeGroup(groupStart, end)
+	if end >= first {
+		// The fill follows the 预警 column, so that a row edited in Excel
+		// keeps its highlight right.
+		x.condition(fmt.Sprintf("A%d:%s%d", first, last, end), fmt.Sprintf("LEN($%s%d)>0", last, first), st.lagging)
+	}
+	widths := map[int]float64{1: 5, 2: 9, 3: 8, 4: 30, 5: 9, 6: 9, 7: 10, 8: 10, 9: 11, 10: 11, 11: 9, 12: 10, 13: 9, 14: 6, 15: 7}
+	for c := 1; c <= width; c++ {
+		w, ok := widths[c]
+		switch {
+		case ok:
+		case c == width:
+			w = 22
+		case c == width-1:
+			w = 18
+		default:
+			w = 12
+		}
+		x.colWidth(c, w)
+	}
+	x.do(func() error {
+		return f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 4, YSplit: 3, TopLeftCell: "E4", ActivePane: "bottomRight"})
+	})
+	landscape, a3, one, zero := "landscape", 8, 1, 0
+	x.do(func() error {
+		return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a3, FitToWidth: &one, FitToHeight: &zero})
+	})
+	x.do(func() error {
+		return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet, RefersTo: "'" + sheet + "'!$1:$3"})
+	})
+	if x.err != nil {
+		return fmt.Errorf("kpi: one-table report: %w", x.err)
+	}
+	return f.Write(w)
+}
+
+type sheetStyles struct {
+	f                                              *excelize.File
+	title, subtitle, header, text, center, lagging int
+	numbers                                        map[string]int
+}
+
+func newSheetStyles(f *excelize.File) (*sheetStyles, error) {
+	border := []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
+	font := &excelize.Font{Family: "宋体", Size: 10}
+	s := &sheetStyles{f: f, numbers: map[string]int{}}
+	var err error
+	mk := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(st)
+		return id
+	}
+	s.title = mk(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
+	s.subtitle = mk(&excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10, Color: "555555"}, Alignment: &excelize.Alignment{Horizontal: "left"}})
+	s.header = mk(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 10, Bold: true}, Border: border,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F1"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	s.text = mk(&excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	s.center = mk(&excelize.Style{Font: font, Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return nil, err
+	}
+	s.lagging, err = f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C0006"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	return s, err
+}
+
+// number answers the style of a number format, made on first use.
+func (s *sheetStyles) number(format string) int {
+	if id, ok := s.numbers[format]; ok {
+		return id
+	}
+	id, err := s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10}, CustomNumFmt: &format,
+		Border: []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+			{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}},
+		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+	if err != nil {
+		return s.text
+	}
+	s.numbers[format] = id
+	return id
+}
+
+// sheetWriter keeps the first error, so the layout reads straight.
+type sheetWriter struct {
+	f     *excelize.File
+	sheet string
+	err   error
+}
+
+func (x *sheetWriter) do(fn func() error) {
+	if x.err == nil {
+		x.err = fn()
+	}
+}
+
+func (x *sheetWriter) set(ref string, v any, style int) {
+	x.do(func() error {
+		if v != nil {
+			if err := x.f.SetCellValue(x.sheet, ref, v); err != nil {
+				return err
+			}
+		}
+		return x.f.SetCellStyle(x.sheet, ref, ref, style)
+	})
+}
+
+func (x *sheetWriter) merge(a, b string) { x.do(func() error { return x.f.MergeCell(x.sheet, a, b) }) }
+
+// mergeGroup merges the 维度 cells of one group's rows.
+func (x *sheetWriter) mergeGroup(from, to int) {
+	if to > from {
+		x.merge(cell(2, from), cell(2, to))
+	}
+}
+
+func (x *sheetWriter) rowHeight(row int, h float64) {
+	x.do(func() error { return x.f.SetRowHeight(x.sheet, row, h) })
+}
+
+func (x *sheetWriter) colWidth(c int, w float64) {
+	x.do(func() error { return x.f.SetColWidth(x.sheet, col(c), col(c), w) })
+}
+
+func (x *sheetWriter) condition(ref, formula string, style int) {
+	x.do(func() error {
+		return x.f.SetConditionalFormat(x.sheet, ref, []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: formula, Format: &style}})
+	})
+}
+
+func col(n int) string {
+	s, _ := excelize.ColumnNumberToName(n)
+	return s
+}
+
+func cell(c, r int) string {
+	s, _ := excelize.CoordinatesToCellName(c, r)
+	return s
+}

@@ -1,0 +1,151 @@
+// 高质量发展指标晾晒: the zone's rank on every indicator among the city's
+// zones for a month or a week, the review in the zone's words, and the
+// one-table report (一表清) to download or print. Everything comes from
+// GET /api/v1/indicators/{ranking,review,export.*}.
+
+import {blob, get, qs} from "./api.js";
+import {$, banner, fill, h, save} from "./dom.js";
+import {errorText, start} from "./shell.js";
+import {zoneToday} from "./format.js";
+
+start();
+
+const TIER = {advantage: "优势", general: "一般", weak: "薄弱"};
+const TIER_CLASS = {advantage: "ok", general: "plain", weak: "breached"};
+
+$("k-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  load();
+});
+for (const b of document.querySelectorAll("[data-quick]")) {
+  b.addEventListener("click", () => {
+    $("k-period").value = b.dataset.quick === "week" ? lastWeek() : lastMonth();
+    load();
+  });
+}
+$("k-xlsx").addEventListener("click", downloadXLSX);
+$("k-html").addEventListener("click", openHTML);
+
+const params = new URLSearchParams(location.search);
+$("k-period").value = params.get("period") || lastMonth();
+load();
+
+/** lastMonth is the month before the zone's today, as 2026-10. */
+function lastMonth() {
+  const [y, m] = zoneToday().split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 2, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/** lastWeek is the ISO week before the zone's today, as 2026-W47. */
+function lastWeek() {
+  const [y, m, day] = zoneToday().split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1, day - 7));
+  // The ISO week's Thursday decides its year and number.
+  d.setUTCDate(d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7));
+  const week = Math.ceil(((d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+function period() {
+  return $("k-period").value.trim();
+}
+
+function num(v, digits = 2) {
+  if (v === null || v === undefined) return "—";
+  return Number.isInteger(v) ? String(v) : v.toFixed(digits).replace(/\.?0+$/, "");
+}
+
+function kpi(label, value, cls) {
+  return h("div", {class: "kpi" + (cls ? " " + cls : "")}, h("div", {class: "label"}, label), h("div", {class: "value"}, String(value)));
+}
+
+function move(row) {
+  if (row.rank_change === null || row.rank_change === undefined) return "";
+  if (row.rank_change > 0) return `↑${row.rank_change}`;
+  if (row.rank_change < 0) return `↓${-row.rank_change}`;
+  return "持平";
+}
+
+function warning(row) {
+  const out = [];
+  for (const f of row.flags || []) {
+    if (f === "not_reported") out.push("未报送");
+    if (f === "weak") out.push("薄弱");
+    if (f === "behind_schedule") out.push(row.indicator.aggregation === "sum" ? "落后时序进度" : "未达目标");
+  }
+  return out.join("、");
+}
+
+async function load() {
+  banner($("k-error"), "");
+  const q = qs({period: period()});
+  history.replaceState(null, "", "/indicators" + q);
+  try {
+    const [rk, rv] = await Promise.all([get("/api/v1/indicators/ranking" + q), get("/api/v1/indicators/review" + q)]);
+    $("k-label").textContent = `${rk.label}（${rk.start} 至 ${rk.end}），时序进度 ${num(rk.schedule, 1)}%，${rk.zone.name}与全市 ${rk.zones.length} 个区域比拼`;
+    const s = rk.summary;
+    fill($("k-kpis"),
+      kpi("指标", s.indicators, "main"), kpi("排名第一", s.first), kpi("优势指标", s.advantage),
+      kpi("一般指标", s.general), kpi("薄弱指标", s.weak), kpi("落后时序或目标", s.behind_schedule),
+      kpi("较上期上升", s.improved), kpi("较上期下降", s.fell));
+    fill($("k-review"), (rv.sentences || []).map((t) => h("p", {}, t)));
+    drawTable(rk);
+  } catch (err) {
+    fill($("k-kpis"));
+    fill($("k-review"));
+    fill($("k-table"));
+    banner($("k-error"), errorText(err));
+  }
+}
+
+function drawTable(rk) {
+  const head = h("thead", {}, h("tr", {},
+    ["维度", "指标", "数据期", "本区值", "年度目标", "完成进度", "排名", "档次", "较上期", "预警"].map((t, i) =>
+      h("th", {scope: "col", class: i >= 3 && i <= 6 ? "num" : ""}, t))));
+  let group = "";
+  const rows = rk.items.map((row) => {
+    const ind = row.indicator;
+    const first = ind.group !== group;
+    group = ind.group;
+    return h("tr", {class: row.flags.length ? "breached" : ""},
+      h("td", {}, first ? ind.group : ""),
+      h("td", {}, h("span", {class: "muted small"}, ind.code + " "), ind.name, ind.measure ? h("span", {class: "muted small"}, `（${ind.measure}）`) : null),
+      h("td", {}, row.data_period),
+      h("td", {class: "num"}, num(row.value)),
+      h("td", {class: "num"}, num(ind.target)),
+      h("td", {class: "num"}, row.progress === null ? "—" : num(row.progress, 1) + "%"),
+      h("td", {class: "num"}, row.rank ? `${row.rank}/${row.ranked}` : "—"),
+      h("td", {}, row.tier ? h("span", {class: "badge " + TIER_CLASS[row.tier]}, TIER[row.tier]) : ""),
+      h("td", {}, move(row)),
+      h("td", {}, warning(row)));
+  });
+  fill($("k-table"), head, h("tbody", {}, rows));
+}
+
+async function downloadXLSX() {
+  const btn = $("k-xlsx");
+  btn.disabled = true;
+  try {
+    const ans = await blob("/api/v1/indicators/export.xlsx" + qs({period: period()}));
+    save(ans.blob, ans.filename || `indicators-${period()}.xlsx`);
+  } catch (err) {
+    banner($("k-error"), errorText(err));
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function openHTML() {
+  // Open the window while the click still counts as the user's, then fill it.
+  const win = window.open("", "_blank");
+  try {
+    const ans = await blob("/api/v1/indicators/export.html" + qs({period: period()}));
+    const url = URL.createObjectURL(new Blob([ans.blob], {type: "text/html;charset=utf-8"}));
+    if (win) win.location.href = url;
+    else banner($("k-error"), "浏览器拦截了新窗口，请允许本站弹出窗口后重试。");
+  } catch (err) {
+    if (win) win.close();
+    banner($("k-error"), errorText(err));
+  }
+}
