@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -54,7 +57,7 @@ func explainJSON(err error) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		field := jsonPath(typeErr.Field)
 		if field == "" {
 			return casework.Invalid("invalid_json", "请求体应为 JSON 对象，收到的是 %s", typeErr.Value)
 		}
@@ -67,6 +70,18 @@ func explainJSON(err error) error {
 		return casework.Invalid("invalid_field", "字段 %s 无效：%s", fe.field, fe.msg)
 	}
 	return casework.Invalid("invalid_json", "JSON 格式错误：%v", err)
+}
+
+// jsonPath keeps the JSON names of a field's path: encoding/json names an
+// embedded struct's field by its Go type too (ValueInput.value → value).
+func jsonPath(field string) string {
+	var keep []string
+	for _, part := range strings.Split(field, ".") {
+		if r, _ := utf8.DecodeRuneInString(part); !unicode.IsUpper(r) {
+			keep = append(keep, part)
+		}
+	}
+	return strings.Join(keep, ".")
 }
 
 func jsonType(kind string) string {
@@ -114,6 +129,17 @@ func decodeReplacement(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if dec.More() {
 		return casework.Invalid("invalid_json", "请求体应为一个 JSON 对象，其后还有内容")
+	}
+	return nil
+}
+
+// onlyParams refuses a query that holds a parameter other than allowed: a
+// misspelt filter must not pass for no filter.
+func onlyParams(q url.Values, allowed ...string) error {
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			return casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k)
+		}
 	}
 	return nil
 }

@@ -23,6 +23,9 @@ func civilDate(t time.Time) time.Time {
 // that has ended) from the side of ?zone_id= (default this zone).
 func (s *Server) rankingFor(r *http.Request) (kpi.Ranking, error) {
 	q := r.URL.Query()
+	if err := onlyParams(q, "period", "zone_id"); err != nil {
+		return kpi.Ranking{}, err
+	}
 	today := civilDate(s.now())
 	p := kpi.LastEndedBy(kpi.Monthly, today.AddDate(0, 0, -1))
 	if v := q.Get("period"); v != "" {

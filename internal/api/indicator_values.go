@@ -157,6 +157,10 @@ func (s *Server) listValues(w http.ResponseWriter, r *http.Request, _ account.Us
 		return
 	}
 	q := r.URL.Query()
+	if err := onlyParams(q, "year", "zone_id"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	year := s.now().Year()
 	if v := q.Get("year"); v != "" {
 		if year, err = strconv.Atoi(v); err != nil || year < 2000 || year > 2100 {

@@ -50,6 +50,10 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request, _ accoun
 		return
 	}
 	q := r.URL.Query()
+	if err := onlyParams(q, "group", "active"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := []kpi.Indicator{}
 	for _, ind := range inds {
 		if g := q.Get("group"); g != "" && ind.Group != g {

@@ -100,7 +100,10 @@ func TestIndicatorValuesRefuseBadInput(t *testing.T) {
 		{"not the department's indicator", "labor", map[string]any{"indicator": "P03", "period": "2026-09", "value": 1}, 403, "forbidden"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			z.call("POST", "/api/v1/indicators/values", tc.user, tc.body).expect(t, tc.status, tc.code)
+			r := z.call("POST", "/api/v1/indicators/values", tc.user, tc.body).expect(t, tc.status, tc.code)
+			if msg := string(r.raw); strings.Contains(msg, "Input") {
+				t.Errorf("the message names a Go type: %s", msg)
+			}
 		})
 	}
 	if n, m := countValues(t, z, rate), countValues(t, z, lower); n != 1 || m != 0 {
@@ -240,6 +243,8 @@ func TestIndicatorRankingReviewAndExport(t *testing.T) {
 		z.call("GET", "/api/v1/indicators/ranking?period=2026-1x", "grid", nil).expect(t, 400, "invalid_period")
 		z.call("GET", "/api/v1/indicators/ranking?period=2027-01", "grid", nil).expect(t, 400, "period_in_future")
 		z.call("GET", "/api/v1/indicators/ranking?zone_id=999", "grid", nil).expect(t, 404, "zone_not_found")
+		z.call("GET", "/api/v1/indicators/ranking?perod=2026-10", "grid", nil).expect(t, 400, "unknown_parameter")
+		z.call("GET", "/api/v1/indicators/export.xlsx?zone=1", "grid", nil).expect(t, 400, "unknown_parameter")
 		z.call("GET", "/api/v1/indicators/ranking", "", nil).expect(t, 401)
 	})
 }

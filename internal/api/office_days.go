@@ -78,11 +78,9 @@ type officeDayView struct {
 // that the account may see, and their state.
 func (s *Server) listOfficeDays(w http.ResponseWriter, r *http.Request, u account.User) {
 	q := r.URL.Query()
-	for k := range q {
-		if k != "from" && k != "to" {
-			s.fail(w, r, casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k))
-			return
-		}
+	if err := onlyParams(q, "from", "to"); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	from, to, err := s.datePeriod(q)
 	if err != nil {
