@@ -349,3 +349,26 @@ func TestListPaging(t *testing.T) {
 		t.Fatalf("saw %v", seen)
 	}
 }
+
+// TestFollowUpRatesACaseClosedWithoutOne: a case closed before the
+// reporter could be reached takes its rating once, from the center, and
+// counts in the satisfaction figures from then on.
+func TestFollowUpRatesACaseClosedWithoutOne(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	id := z.reach("closed")
+	z.act(id, "dispatcher", map[string]any{"action": "follow_up"}).expect(t, 400, "satisfaction_required")
+	z.act(id, "dispatcher", map[string]any{"action": "follow_up", "satisfaction": 9}).expect(t, 400, "invalid_satisfaction")
+	z.act(id, "responder", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 403)
+	r := z.act(id, "dispatcher", map[string]any{"action": "follow_up", "satisfaction": 4, "note": "电话回访，报警人表示满意"}).expect(t, 200)
+	if r.body["status"] != "closed" || r.body["satisfaction"] != float64(4) {
+		t.Fatalf("after the follow-up: %s", r.raw)
+	}
+	z.act(id, "dispatcher", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 409, "already_rated")
+	z.act(z.reach("resolved"), "dispatcher", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 409, "action_not_allowed")
+	full := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", id), "dispatcher", nil).expect(t, 200)
+	evs := events(full)
+	if last := evs[len(evs)-1]; last["action"] != "follow_up" {
+		t.Fatalf("timeline ends with %v", last)
+	}
+}

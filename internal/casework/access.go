@@ -43,7 +43,8 @@ func (s Scope) UnitIDs() []int64 {
 }
 
 // centerActions are decisions the command center takes: sending a case
-// out, merging duplicates, correcting the classification, reopening.
+// out, merging duplicates, correcting the classification, reopening, and
+// recording the follow-up call's rating (回访).
 var centerActions = map[Action]bool{
 	ActionDispatch:    true,
 	ActionMerge:       true,
@@ -51,6 +52,7 @@ var centerActions = map[Action]bool{
 	ActionDismissDups: true,
 	ActionReclassify:  true,
 	ActionReopen:      true,
+	ActionFollowUp:    true,
 }
 
 // Authorize says whether the account's role may take the action at all;

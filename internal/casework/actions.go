@@ -28,6 +28,7 @@ const (
 	ActionRefuseExt   Action = "refuse_extension"   // 驳回延期
 	ActionUnmerge     Action = "unmerge"            // 撤销合并: undo a wrong merge
 	ActionDismissDups Action = "dismiss_duplicates" // 排除疑似重复
+	ActionFollowUp    Action = "follow_up"          // 回访评价: the rating of a case closed without one
 	// ActionDuplicateAdded is written on the master case when a duplicate
 	// report is merged into it: the extra reporter and text.
 	ActionDuplicateAdded Action = "duplicate_added"
@@ -78,6 +79,7 @@ var rules = map[Action]rule{
 	ActionRefuseExt:   {label: "驳回延期", anyOpen: true},
 	ActionUnmerge:     {label: "撤销合并", from: []Status{StatusMerged}},
 	ActionDismissDups: {label: "排除疑似重复", anyOpen: true},
+	ActionFollowUp:    {label: "回访评价", from: []Status{StatusClosed}},
 }
 
 // Actions lists the actions a client may ask for, in the contract's order.
@@ -86,6 +88,7 @@ var Actions = []Action{
 	ActionReopen, ActionReturn, ActionTransfer, ActionReferPolice, ActionMerge,
 	ActionReclassify, ActionEscalate, ActionSupervise, ActionNote, ActionExtend,
 	ActionPause, ActionResume, ActionApproveExt, ActionRefuseExt, ActionUnmerge, ActionDismissDups,
+	ActionFollowUp,
 }
 
 var eventLabels = map[Action]string{

@@ -161,6 +161,21 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 			s := *cmd.Satisfaction
 			after.Satisfaction = &s
 		}
+	case ActionFollowUp:
+		// A case closed before the reporter could be reached gets its
+		// rating when the follow-up call succeeds; a rating stands once
+		// given (a wrong one is corrected by reopening).
+		if c.Satisfaction != nil {
+			return d, Conflict("already_rated", "该工单已有回访评价（%d 分），不能再次评价", *c.Satisfaction)
+		}
+		if cmd.Satisfaction == nil {
+			return d, Invalid("satisfaction_required", "回访评价须给出满意度 satisfaction（1 到 5）")
+		}
+		if *cmd.Satisfaction < 1 || *cmd.Satisfaction > 5 {
+			return d, Invalid("invalid_satisfaction", "满意度 satisfaction 须为 1 到 5 的整数")
+		}
+		s := *cmd.Satisfaction
+		after.Satisfaction = &s
 	case ActionReopen:
 		if ev.Reason == "" {
 			return d, Invalid("reason_required", "重办须填写原因")

@@ -41,11 +41,15 @@ func TestStateMachineMatchesContract(t *testing.T) {
 		if _, inContract := contractTable[a]; !inContract {
 			// Yizhan's own actions (pause, resume, extension decisions)
 			// keep the status and are allowed on open cases; unmerge is
-			// allowed on merged cases only.
+			// allowed on merged cases only, the follow-up's rating on
+			// closed ones.
 			for _, s := range Statuses {
 				want := s.Open()
-				if a == ActionUnmerge {
+				switch a {
+				case ActionUnmerge:
 					want = s == StatusMerged
+				case ActionFollowUp:
+					want = s == StatusClosed
 				}
 				if Allowed(a, s) != want {
 					t.Errorf("extension action %s from %s: %v", a, s, Allowed(a, s))

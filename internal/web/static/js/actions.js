@@ -80,6 +80,12 @@ function fieldsFor(action, c, unitMap, preset) {
         textField("note", "回访情况（选填）", {rows: 2}),
       );
       break;
+    case "follow_up":
+      els.push(
+        selectField("satisfaction", "回访满意度", [["", "请选择"], ["5", "5 分 · 非常满意"], ["4", "4 分 · 满意"], ["3", "3 分 · 基本满意"], ["2", "2 分 · 不满意"], ["1", "1 分 · 非常不满意"]], "", true),
+        textField("note", "回访情况（选填）", {rows: 2}),
+      );
+      break;
     case "merge":
       els.push(
         h("label", {}, head("并入的主工单编号", true),

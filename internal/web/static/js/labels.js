@@ -171,6 +171,7 @@ export const ACTION = {
   merge: "合并重复件",
   unmerge: "撤销合并",
   dismiss_duplicates: "排除疑似重复",
+  follow_up: "回访评价",
   reclassify: "改类",
   escalate: "升级上报",
   supervise: "督办",
