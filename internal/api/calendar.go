@@ -121,7 +121,16 @@ func (s *Server) calendarDays(w http.ResponseWriter, r *http.Request, _ account.
 type overridesBody struct {
 	// Overrides is required: it replaces the overrides in force, and an
 	// empty list (not a missing one) clears them.
-	Overrides *[]sla.Override `json:"overrides"`
+	Overrides *[]calendarOverrideInput `json:"overrides"`
+}
+
+// calendarOverrideInput is an sla.Override as the administrator writes
+// it: the date is read as text, so a wrong or missing one is answered
+// naming its item and field.
+type calendarOverrideInput struct {
+	Date    *string `json:"date"`
+	Workday bool    `json:"workday"`
+	Name    string  `json:"name"`
 }
 
 // putOverrides replaces the administrator's calendar corrections (a
@@ -136,12 +145,34 @@ func (s *Server) putOverrides(w http.ResponseWriter, r *http.Request, u account.
 		s.fail(w, r, casework.Invalid("overrides_required", `缺少 overrides 列表；清空日历调整请明确传 {"overrides": []}`))
 		return
 	}
-	overrides := *body.Overrides
-	if overrides == nil {
-		overrides = []sla.Override{}
+	overrides := make([]sla.Override, len(*body.Overrides))
+	for i, in := range *body.Overrides {
+		d, err := overrideDate(i, in.Date)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		overrides[i] = sla.Override{Date: d, Workday: in.Workday, Name: in.Name}
 	}
-	if _, err := sla.DefaultCalendar().WithOverrides(overrides); err != nil {
+	cal, err := sla.DefaultCalendar().WithOverrides(overrides)
+	if err != nil {
 		s.fail(w, r, casework.Invalid("invalid_override", "日历调整无效：%v", err))
+		return
+	}
+	// A day off or a working day may move an office day: one that already
+	// has demands must stay where it is.
+	was, err := s.officeDays(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	will, err := s.officeDaysOver(r.Context(), cal)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.keepOfficeDays(r.Context(), was, will); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	raw, _ := json.Marshal(overrides)

@@ -13,13 +13,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
 )
 
 // MaxBody bounds a request body: 1 MiB.
 const MaxBody = 1 << 20
 
-// errTooLarge answers a body over MaxBody with 413.
-var errTooLarge = &casework.Error{Kind: casework.KindInvalid, Code: "body_too_large", Message: "请求体超过 1 MiB"}
+// errTooLarge answers a body over MaxBody with 413, errUploadTooLarge an
+// imported file over MaxUpload.
+var (
+	errTooLarge       = &casework.Error{Kind: casework.KindInvalid, Code: "body_too_large", Message: "请求体超过 1 MiB"}
+	errUploadTooLarge = &casework.Error{Kind: casework.KindInvalid, Code: "body_too_large", Message: "上传的文件超过 16 MiB"}
+)
 
 // readBody reads a JSON body whole, refusing what is too large or not UTF-8.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -68,6 +73,10 @@ func explainJSON(err error) error {
 	var fe *fieldError
 	if errors.As(err, &fe) {
 		return casework.Invalid("invalid_field", "字段 %s 无效：%s", fe.field, fe.msg)
+	}
+	if errors.Is(err, sla.ErrDateFormat) {
+		// encoding/json does not say which field a date came from.
+		return casework.Invalid("invalid_date", "日期无效：须为 YYYY-MM-DD 格式的真实日期")
 	}
 	return casework.Invalid("invalid_json", "JSON 格式错误：%v", err)
 }
@@ -150,4 +159,17 @@ func jsonUnmarshal(body []byte, v any) error {
 		return explainJSON(err)
 	}
 	return nil
+}
+
+// overrideDate reads the date of the i-th item (from 0) of an overrides
+// list, naming the item and field when it is missing or no real day.
+func overrideDate(i int, raw *string) (sla.Date, error) {
+	if raw == nil {
+		return sla.Date{}, casework.Invalid("invalid_date", "overrides 第 %d 项：缺少 date", i+1)
+	}
+	d, err := sla.ParseDate(*raw)
+	if err != nil {
+		return sla.Date{}, casework.Invalid("invalid_date", "overrides 第 %d 项：date 须为 YYYY-MM-DD 格式的真实日期，收到“%s”", i+1, *raw)
+	}
+	return d, nil
 }

@@ -64,7 +64,7 @@ func (s *Server) rankingFor(r *http.Request) (kpi.Ranking, error) {
 	if err != nil {
 		return kpi.Ranking{}, err
 	}
-	return kpi.Rank(kpi.RankInput{Period: p, Zone: zone, Zones: zones, Indicators: active, Values: vals}), nil
+	return kpi.Rank(kpi.RankInput{Period: p, Zone: zone, Zones: zones, Indicators: active, Values: vals, Today: today}), nil
 }
 
 // indicatorRanking answers every indicator's figures for every zone in a

@@ -38,16 +38,19 @@ func (s *Server) catalog(r *http.Request) (*kpi.Catalog, []kpi.Indicator, []kpi.
 // and administrators any, a responsible department (责任单位) those of its
 // own indicators.
 func mayReport(u account.User, cat *kpi.Catalog, vs []kpi.Value) error {
-	if canManageIndicators(u) {
-		return nil
-	}
 	for _, v := range vs {
 		ind, _ := cat.Indicator(v.IndicatorID)
-		if u.UnitID == nil || ind.UnitID == nil || *ind.UnitID != *u.UnitID {
+		if !mayReportIndicator(u, ind) {
 			return casework.Forbidden("forbidden", "指标 %s 不由本单位负责，只有责任单位、领导或管理员可以报送", ind.Code)
 		}
 	}
 	return nil
+}
+
+// mayReportIndicator says whether the account may record the indicator's
+// figures.
+func mayReportIndicator(u account.User, ind kpi.Indicator) bool {
+	return canManageIndicators(u) || u.UnitID != nil && ind.UnitID != nil && *ind.UnitID == *u.UnitID
 }
 
 // recordValues stores one figure or a list of them.
@@ -116,12 +119,18 @@ func (s *Server) importValues(w http.ResponseWriter, r *http.Request, u account.
 		writeRowErrors(w, errs)
 		return
 	}
+	if len(vs) == 0 {
+		s.fail(w, r, kpi.ErrNothingToImport)
+		return
+	}
 	s.saveValues(w, r, u, cat, vs, func() { writeJSON(w, http.StatusOK, map[string]int{"imported": len(vs)}) })
 }
 
 // valuesTemplate answers a sheet to fill in: a row per active indicator
-// for this zone and the last period of its cadence that has ended.
-func (s *Server) valuesTemplate(w http.ResponseWriter, r *http.Request, _ account.User) {
+// the account may report (a department's own, every one for leaders and
+// administrators) for this zone and the last period of its cadence that
+// has ended. Rows left blank are skipped on import.
+func (s *Server) valuesTemplate(w http.ResponseWriter, r *http.Request, u account.User) {
 	cat, inds, _, err := s.catalog(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -131,7 +140,7 @@ func (s *Server) valuesTemplate(w http.ResponseWriter, r *http.Request, _ accoun
 	today := s.now()
 	rows := [][]string{append(kpi.ImportHeaders(), "指标名称")}
 	for _, ind := range inds {
-		if !ind.Active {
+		if !ind.Active || !mayReportIndicator(u, ind) {
 			continue
 		}
 		p := kpi.LastEndedBy(ind.Cadence, civilDate(today).AddDate(0, 0, -1))

@@ -42,7 +42,8 @@ type indicatorList struct {
 }
 
 // listIndicators answers the catalogue in the report's order; ?group=
-// keeps one dimension, ?active=true the indicators in use.
+// keeps one dimension, ?active=true the indicators in use, ?active=false
+// those out of use (without ?active, all).
 func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request, _ account.User) {
 	inds, err := s.store.Indicators(r.Context())
 	if err != nil {
@@ -54,12 +55,17 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request, _ accoun
 		s.fail(w, r, err)
 		return
 	}
+	active := q.Get("active")
+	if active != "" && active != "true" && active != "false" {
+		s.fail(w, r, casework.Invalid("invalid_active", "active 须为 true 或 false"))
+		return
+	}
 	out := []kpi.Indicator{}
 	for _, ind := range inds {
 		if g := q.Get("group"); g != "" && ind.Group != g {
 			continue
 		}
-		if q.Get("active") == "true" && !ind.Active {
+		if active != "" && ind.Active != (active == "true") {
 			continue
 		}
 		out = append(out, ind)

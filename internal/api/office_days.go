@@ -20,6 +20,12 @@ const officeDayKey = "office_day_overrides"
 // force and the stored overrides. It is read for each request that needs
 // it, so every node sees an override at once.
 func (s *Server) officeDays(ctx context.Context) (*officeday.Schedule, error) {
+	return s.officeDaysOver(ctx, s.store.Clocks().Calendar)
+}
+
+// officeDaysOver is the schedule the stored overrides give over a
+// calendar: a calendar about to be saved is checked against it.
+func (s *Server) officeDaysOver(ctx context.Context, cal *sla.Calendar) (*officeday.Schedule, error) {
 	raw, err := s.store.Setting(ctx, officeDayKey)
 	if err != nil {
 		return nil, err
@@ -30,7 +36,7 @@ func (s *Server) officeDays(ctx context.Context) (*officeday.Schedule, error) {
 			return nil, err
 		}
 	}
-	return officeday.New(s.store.Clocks().Calendar, ovs)
+	return officeday.New(cal, ovs)
 }
 
 // linkOfficeDay ties a demand of channel office_day to its office day:
@@ -117,7 +123,17 @@ func (s *Server) listOfficeDays(w http.ResponseWriter, r *http.Request, u accoun
 }
 
 type officeDayOverridesBody struct {
-	Overrides *[]officeday.Override `json:"overrides"`
+	Overrides *[]officeDayOverrideInput `json:"overrides"`
+}
+
+// officeDayOverrideInput is an officeday.Override as the administrator
+// writes it: the date is read as text, so a wrong one is answered naming
+// its item and field.
+type officeDayOverrideInput struct {
+	Month string  `json:"month"`
+	Date  *string `json:"date"`
+	Place string  `json:"place"`
+	Note  string  `json:"note"`
 }
 
 // putOfficeDayOverrides replaces the administrator's changes to office
@@ -134,9 +150,17 @@ func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u
 		s.fail(w, r, casework.Invalid("overrides_required", `缺少 overrides 列表；清空请明确传 {"overrides": []}`))
 		return
 	}
-	ovs := *body.Overrides
-	if ovs == nil {
-		ovs = []officeday.Override{}
+	ovs := make([]officeday.Override, len(*body.Overrides))
+	for i, in := range *body.Overrides {
+		ovs[i] = officeday.Override{Month: in.Month, Place: in.Place, Note: in.Note}
+		if in.Date != nil {
+			d, err := overrideDate(i, in.Date)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			ovs[i].Date = &d
+		}
 	}
 	next, err := officeday.New(s.store.Clocks().Calendar, ovs)
 	if err != nil {
@@ -148,7 +172,7 @@ func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.checkMovedDays(r.Context(), cur, next, ovs); err != nil {
+	if err := s.keepOfficeDays(r.Context(), cur, next); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -161,28 +185,41 @@ func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u
 	s.listOfficeDays(w, r, u)
 }
 
-// checkMovedDays refuses to move the date of a month, in either the old
-// or the new overrides, away from a day that has demands.
-func (s *Server) checkMovedDays(ctx context.Context, cur, next *officeday.Schedule, ovs []officeday.Override) error {
-	months := map[string]sla.Date{}
-	for _, o := range append(cur.Overrides(), ovs...) {
-		d, _ := sla.ParseDate(o.Month + "-01")
-		months[o.Month] = d
-	}
-	for month, first := range months {
-		was, will := cur.Month(first.Year, first.Month), next.Month(first.Year, first.Month)
-		if was.Date == will.Date {
-			continue
-		}
-		start, end := was.Date.Start(), was.Date.AddDays(1).Start()
-		page, err := s.store.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise,
-			Channel: casework.ChannelOfficeDay, OccurredFrom: &start, OccurredTo: &end, Limit: 1})
+// keepOfficeDays refuses a change of schedule, by an office-day override
+// or a calendar override, that would move an office day which already has
+// demands: the demands are linked to their day by date, so they would be
+// left on a day that is no longer an office day. Both override endpoints
+// call it before saving anything.
+func (s *Server) keepOfficeDays(ctx context.Context, was, will *officeday.Schedule) error {
+	for _, m := range officeday.Moves(was, will) {
+		n, err := s.officeDayDemands(ctx, m.From)
 		if err != nil {
 			return err
 		}
-		if len(page.Items) > 0 {
-			return casework.Conflict("office_day_has_demands", "%s 的现场办公日（%s）已登记诉求，不能改期", month, was.Date)
+		if n > 0 {
+			return casework.Conflict("office_day_has_demands",
+				"%s 的现场办公日（%s）已登记 %d 件诉求，此项调整会将其改至 %s，不能保存", m.Month, m.From, n, m.To)
 		}
 	}
 	return nil
+}
+
+// officeDayDemands counts the demands registered at the office day held
+// on a date, whoever may see them and whatever their state.
+func (s *Server) officeDayDemands(ctx context.Context, day sla.Date) (int, error) {
+	start, end := day.Start(), day.AddDays(1).Start()
+	f := store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise,
+		Channel: casework.ChannelOfficeDay, OccurredFrom: &start, OccurredTo: &end, Limit: 500}
+	n := 0
+	for {
+		page, err := s.store.ListCases(ctx, f)
+		if err != nil {
+			return 0, err
+		}
+		n += len(page.Items)
+		if page.NextCursor == nil {
+			return n, nil
+		}
+		f.Cursor = *page.NextCursor
+	}
 }

@@ -295,20 +295,23 @@ func TestProblemList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows[0][0] != "企业问题清单（截至 2026年11月27日）" || rows[1][0] != "序号" || rows[1][2] != "企业名称" || rows[1][12] != "闭环情况" {
+		if rows[0][0] != "企业问题清单（截至 2026年11月27日）" || rows[1][0] != "序号" || rows[1][2] != "企业名称" || rows[1][3] != "反映人" || rows[1][13] != "闭环情况" {
 			t.Fatalf("title and headers: %q %q", rows[0], rows[1])
 		}
 		mergedCells, _ := f.GetMergeCells("问题清单")
-		if len(mergedCells) != 1 || mergedCells[0].GetStartAxis() != "A1" || mergedCells[0].GetEndAxis() != "N1" {
+		if len(mergedCells) != 1 || mergedCells[0].GetStartAxis() != "A1" || mergedCells[0].GetEndAxis() != "O1" {
 			t.Fatalf("merged cells: %v", mergedCells)
 		}
 		var items, flagged int
 		counts := map[string]string{}
 		for _, row := range rows[2:] {
 			switch {
-			case len(row) >= 13:
+			case len(row) >= 14:
 				items++
-				if strings.HasPrefix(row[12], "待回访（办结未获企业反馈）") {
+				if row[2] == "（未关联企业）" && row[3] != "张某" {
+					t.Errorf("an item without an enterprise: %q", row)
+				}
+				if strings.HasPrefix(row[13], "待回访（办结未获企业反馈）") {
 					flagged++
 				}
 			case len(row) == 2:
@@ -319,4 +322,81 @@ func TestProblemList(t *testing.T) {
 			t.Fatalf("%d item rows, %d flagged, counts %v", items, flagged, counts)
 		}
 	})
+}
+
+// TestCalendarKeepsOfficeDays: a calendar override that would move an
+// office day which already has demands is refused and saves nothing, as
+// an office-day override is; one that moves an empty office day passes.
+func TestCalendarKeepsOfficeDays(t *testing.T) {
+	t.Parallel()
+	onBackends(t, false, func(t *testing.T, z *zone) {
+		for _, text := range []string{"用电增容审批慢", "招工难，希望对接人社部门"} {
+			z.newCase("dispatcher", demand(text, map[string]any{"office_day": "2026-11-16"}))
+		}
+		novDay := func() string {
+			t.Helper()
+			return z.call("GET", "/api/v1/office-days?from=2026-11-01&to=2026-11-30", "grid", nil).expect(t, 200).
+				body["items"].([]any)[0].(map[string]any)["date"].(string)
+		}
+		r := z.call("PUT", "/api/v1/calendar/overrides", "admin",
+			`{"overrides":[{"date":"2026-11-16","workday":false,"name":"台风停工"}]}`).expect(t, 409, "office_day_has_demands")
+		if msg := r.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "2026-11-16") || !strings.Contains(msg, "2 件") {
+			t.Errorf("message: %s", msg)
+		}
+		if ovs := z.call("GET", "/api/v1/calendar?from=2026-11-01&to=2026-11-30", "admin", nil).expect(t, 200).body["overrides"].([]any); len(ovs) != 0 {
+			t.Fatalf("a refused calendar override was saved: %v", ovs)
+		}
+		if d := novDay(); d != "2026-11-16" {
+			t.Fatalf("November's office day moved to %s", d)
+		}
+		if n := len(z.call("GET", "/api/v1/problem-list?office_day=2026-11-16", "admin", nil).expect(t, 200).body["items"].([]any)); n != 2 {
+			t.Fatalf("November's office day has %d demands", n)
+		}
+		// Making the 15th a working day would move it too.
+		z.call("PUT", "/api/v1/calendar/overrides", "admin",
+			`{"overrides":[{"date":"2026-11-15","workday":true,"name":"调休上班"}]}`).expect(t, 409, "office_day_has_demands")
+
+		// October has no demands: its office day follows the typhoon.
+		z.call("PUT", "/api/v1/calendar/overrides", "admin",
+			`{"overrides":[{"date":"2026-10-15","workday":false,"name":"台风停工"}]}`).expect(t, 200)
+		oct := z.call("GET", "/api/v1/office-days?from=2026-10-01&to=2026-10-31", "grid", nil).expect(t, 200).body["items"].([]any)[0].(map[string]any)
+		if oct["date"] != "2026-10-16" {
+			t.Fatalf("October: %v", oct)
+		}
+		// Taking back an override that moved a day with demands is refused too.
+		z.newCase("dispatcher", demand("货车进出道路破损", map[string]any{"office_day": "2026-10-16"}))
+		z.call("PUT", "/api/v1/calendar/overrides", "admin", `{"overrides":[]}`).expect(t, 409, "office_day_has_demands")
+	})
+}
+
+// TestOverrideDates: a date that is not a real day is answered in words
+// naming the field, never with an internal error text.
+func TestOverrideDates(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	for _, tc := range []struct{ path, body string }{
+		{"/api/v1/office-days/overrides", `{"overrides":[{"month":"2026-12","date":"2026-12-32"}]}`},
+		{"/api/v1/office-days/overrides", `{"overrides":[{"month":"2026-12","date":"18/12/2026"}]}`},
+		{"/api/v1/calendar/overrides", `{"overrides":[{"date":"2026-12-32","workday":false,"name":"台风停工"}]}`},
+		{"/api/v1/calendar/overrides", `{"overrides":[{"workday":false,"name":"台风停工"}]}`},
+	} {
+		r := z.call("PUT", tc.path, "admin", tc.body).expect(t, 400, "invalid_date")
+		if msg := r.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "date") || !strings.Contains(msg, "第 1 项") || strings.Contains(msg, "sla") {
+			t.Errorf("%s %s: message %q", tc.path, tc.body, msg)
+		}
+	}
+}
+
+// TestOccurredAtAlone: an office-day demand dated only by occurred_at on
+// a day that is no office day is refused for that field.
+func TestOccurredAtAlone(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	r := z.call("POST", "/api/v1/cases", "dispatcher", demand("厂区门口道路破损",
+		map[string]any{"occurred_at": "2026-10-14T15:00:00+08:00"})).expect(t, 400, "occurred_at_not_on_office_day")
+	if msg := r.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "2026-10-15") {
+		t.Errorf("message %q does not name October's office day", msg)
+	}
+	z.call("POST", "/api/v1/cases", "dispatcher", demand("厂区门口道路破损",
+		map[string]any{"occurred_at": "2026-10-15T15:00:00+08:00"})).expect(t, 201)
 }

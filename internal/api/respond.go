@@ -40,9 +40,11 @@ var kindStatus = map[casework.Kind]int{
 // fail answers an error: a refusal with its own status and message, and
 // anything else as a 500 whose details go to the log, not the client.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, errTooLarge) {
-		writeError(w, http.StatusRequestEntityTooLarge, errTooLarge.Code, errTooLarge.Message)
-		return
+	for _, tooLarge := range []*casework.Error{errTooLarge, errUploadTooLarge} {
+		if errors.Is(err, tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge.Code, tooLarge.Message)
+			return
+		}
 	}
 	if e, ok := casework.AsError(err); ok {
 		writeError(w, kindStatus[e.Kind], e.Code, e.Message)

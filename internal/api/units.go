@@ -139,7 +139,7 @@ type areasAnswer struct {
 func (s *Server) importAreas(w http.ResponseWriter, r *http.Request, u account.User) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUpload))
 	if err != nil {
-		s.fail(w, r, errTooLarge)
+		s.fail(w, r, errUploadTooLarge)
 		return
 	}
 	var parent *int64

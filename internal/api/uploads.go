@@ -23,7 +23,7 @@ func readTable(w http.ResponseWriter, r *http.Request) ([][]string, error) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, errTooLarge
+			return nil, errUploadTooLarge
 		}
 		return nil, casework.Invalid("unreadable_body", "无法读取上传的文件：%v", err)
 	}

@@ -222,6 +222,7 @@ func TestParseValueRows(t *testing.T) {
 		{"e01", "增速", "甲区", "2026-10", "7.1", "", "1.2"},
 		{"S01", "", "本区", "2026-W47", "1,234", "12,000", ""},
 		{"", "", "", "", "", "", ""},
+		{"E01", "增速", "", "2026-09", "", "", ""}, // a template row left blank
 	}
 	vs, errs := cat.ParseValueRows(good, today)
 	if len(errs) > 0 || len(vs) != 3 || vs[0].ZoneID != 1 || vs[1].ZoneID != 2 || vs[2].Value != 1234 || *vs[2].Cumulative != 12000 {
@@ -238,7 +239,7 @@ func TestParseValueRows(t *testing.T) {
 		{"E01", "", "2026-09", "1", "5"},
 		{"E01", "甲区", "2026-09", "1", ""},
 		{"E01", "甲区", "2026-09", "2", ""},
-		{"E01", "", "2026-08", "", ""},
+		{"E01", "", "2026-08", "", "3"}, // a 年累计 without its 本期值
 	}
 	_, errs = cat.ParseValueRows(bad, today)
 	want := map[int]string{2: "不是数值", 3: "E99 不存在", 4: "无效", 5: "不符", 6: "不存在", 7: "尚未开始", 8: "没有年累计", 10: "与第 9 行", 11: "不能为空"}

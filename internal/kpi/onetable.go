@@ -1,8 +1,12 @@
 package kpi
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,11 +28,49 @@ func (t OneTable) Title() string {
 	return fmt.Sprintf("%s高质量发展指标一表清（%s）", t.Ranking.Zone.Name, t.Ranking.Label)
 }
 
-// Subtitle carries the time schedule, the counts and when it was made.
+// Subtitle carries the time schedules, the counts and when it was made.
 func (t OneTable) Subtitle() string {
 	s := t.Ranking.Summary
-	return fmt.Sprintf("时序进度 %s%%；参与比拼区域 %d 个；优势指标 %d 项、一般指标 %d 项、薄弱指标 %d 项，落后时序进度或目标 %d 项；生成于 %s",
-		fmtNum(t.Ranking.Schedule), len(t.Ranking.Zones), s.Advantage, s.General, s.Weak, s.BehindSchedule, t.Generated.Format("2006-01-02 15:04"))
+	sched := t.schedules()
+	if sched != "" {
+		sched += "；"
+	}
+	return fmt.Sprintf("%s参与比拼区域 %d 个；已报送 %d 项/%d 项；优势指标 %d 项、一般指标 %d 项、薄弱指标 %d 项，落后时序进度或目标 %d 项；生成于 %s",
+		sched, len(t.Ranking.Zones), s.Reported, s.Indicators, s.Advantage, s.General, s.Weak, s.BehindSchedule, t.Generated.Format("2006-01-02 15:04"))
+}
+
+// schedules names the time schedules the rows were judged against: each
+// total's data period's, which in a week's report is its month's, not
+// the week's. Empty when no row has one.
+func (t OneTable) schedules() string {
+	var periods []Period
+	seen := map[string]float64{}
+	for _, r := range t.Ranking.Items {
+		if r.Schedule == nil {
+			continue
+		}
+		if _, ok := seen[r.DataPeriod]; ok {
+			continue
+		}
+		p, err := ParsePeriod(r.DataPeriod)
+		if err != nil {
+			continue
+		}
+		seen[r.DataPeriod] = *r.Schedule
+		periods = append(periods, p)
+	}
+	slices.SortFunc(periods, func(a, b Period) int { return cmp.Compare(a.EndKey(), b.EndKey()) })
+	parts := make([]string, len(periods))
+	for i, p := range periods {
+		parts[i] = fmt.Sprintf("%s末 %s%%", p.Label(), fmtNum(seen[p.String()]))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("时序进度 %s（累计指标按数据期）", parts[0])
+	}
+	return "时序进度（累计指标按数据期）：" + strings.Join(parts, "、")
 }
 
 // Status is a row's lagging note: empty when nothing lags.
@@ -120,16 +162,58 @@ func fptr(p *float64) any {
 	return *p
 }
 
-// numberFormat is the cell format for an indicator's figures: whole
-// numbers for counts, one decimal for percentages, two otherwise.
-func numberFormat(measure string) string {
+// numFormat is how a figure is shown: at least min decimals, more when
+// the figure has them (up to maxDecimals), so that a shown figure never
+// contradicts a flag worked out on the true one (3.17 short of a target
+// of 3.2 shows 3.17, not 3.2).
+type numFormat struct {
+	min     int
+	grouped bool // thousands separators
+}
+
+// maxDecimals bounds the decimals shown; figures are ranked to four.
+const maxDecimals = 6
+
+// percentFormat shows 同比 and 完成进度.
+var percentFormat = numFormat{min: 1}
+
+// measureFormat is the format of an indicator's figures: whole numbers for
+// counts, one decimal for percentages, two otherwise, each at least.
+func measureFormat(measure string) numFormat {
 	switch measure {
 	case "户", "家", "个", "件", "起", "人", "项", "次", "人次":
-		return "#,##0"
+		return numFormat{min: 0, grouped: true}
 	case "%", "‰":
-		return "0.0"
+		return numFormat{min: 1}
 	}
-	return "#,##0.00"
+	return numFormat{min: 2, grouped: true}
+}
+
+// decimals is how many decimals show v.
+func (nf numFormat) decimals(v float64) int {
+	s := strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+	d := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		d = len(s) - i - 1
+	}
+	return min(max(d, nf.min), maxDecimals)
+}
+
+// excel is the cell's number format for v.
+func (nf numFormat) excel(v float64) string {
+	f := "0"
+	if nf.grouped {
+		f = "#,##0"
+	}
+	if d := nf.decimals(v); d > 0 {
+		f += "." + strings.Repeat("0", d)
+	}
+	return f
+}
+
+// text is v as the print view shows it.
+func (nf numFormat) text(v float64) string {
+	return strconv.FormatFloat(v, 'f', nf.decimals(v), 64)
 }
 
 // WriteXLSX writes the report as a one-sheet workbook: a merged title,
@@ -164,17 +248,17 @@ func (t OneTable) WriteXLSX(w io.Writer) error {
 	groupStart, group := first, ""
 	for i, r := range t.Ranking.Items {
 		row := first + i
-		num := st.number(numberFormat(r.Indicator.Measure))
 		for j, v := range t.Cells(i, r) {
 			c := j + 1
 			style := st.text
+			fv, _ := v.(float64) // zero for text and absent cells, which take no number format
 			switch {
 			case c == 1 || c == 3 || c == 5 || c == 6 || c == 8 || c == 13 || c == 14 || c == 15:
 				style = st.center
 			case c == 7 || c == 9 || c == 10 || (c > 15 && c <= 15+nOthers):
-				style = num
+				style = st.number(measureFormat(r.Indicator.Measure).excel(fv))
 			case c == 11 || c == 12:
-				style = st.number("0.0")
+				style = st.number(percentFormat.excel(fv))
 			}
 			x.set(cell(c, row), v, style)
 		}

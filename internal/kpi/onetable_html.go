@@ -39,9 +39,9 @@ func (t OneTable) WriteHTML(w io.Writer) error {
 	for i, r := range t.Ranking.Items {
 		hr := htmlRow{Lagging: r.Lagging()}
 		for j, v := range t.Cells(i, r) {
-			format := numberFormat(r.Indicator.Measure)
+			format := measureFormat(r.Indicator.Measure)
 			if j == 10 || j == 11 { // 同比 and 完成进度 are percentages
-				format = "0.0"
+				format = percentFormat
 			}
 			c := htmlCell{Text: cellText(v, format)}
 			switch v.(type) {
@@ -65,7 +65,7 @@ func (t OneTable) WriteHTML(w io.Writer) error {
 	return oneTablePage.Execute(w, map[string]any{"Title": t.Title(), "Subtitle": t.Subtitle(), "Headers": t.Headers(), "Rows": rows})
 }
 
-func cellText(v any, format string) string {
+func cellText(v any, format numFormat) string {
 	switch t := v.(type) {
 	case nil:
 		return ""
@@ -74,13 +74,7 @@ func cellText(v any, format string) string {
 	case int:
 		return strconv.Itoa(t)
 	case float64:
-		switch format {
-		case "#,##0":
-			return strconv.FormatFloat(t, 'f', 0, 64)
-		case "0.0":
-			return strconv.FormatFloat(t, 'f', 1, 64)
-		}
-		return strconv.FormatFloat(t, 'f', 2, 64)
+		return format.text(t)
 	}
 	return ""
 }

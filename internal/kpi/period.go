@@ -152,12 +152,16 @@ func LastEndedBy(kind Cadence, day time.Time) Period {
 
 // Schedule is the time schedule (时序进度) at the end of the period: the
 // share of the calendar year elapsed by its last day, in percent with one
-// decimal. Cumulative targets are held against it.
-func (p Period) Schedule() float64 {
+// decimal, as it is published. Cumulative targets are held against the
+// unrounded share (ExactSchedule).
+func (p Period) Schedule() float64 { return Round1(p.ExactSchedule()) }
+
+// ExactSchedule is the time schedule unrounded: 304/365 = 83.29… at Oct 31.
+func (p Period) ExactSchedule() float64 {
 	end := p.End()
 	days := end.YearDay()
 	total := time.Date(end.Year(), 12, 31, 0, 0, 0, 0, time.UTC).YearDay()
-	return Round1(100 * float64(days) / float64(total))
+	return 100 * float64(days) / float64(total)
 }
 
 // Round1 rounds to one decimal, halves away from zero, as the zone

@@ -34,7 +34,7 @@ const (
 const (
 	FlagWeak           = "weak"            // the zone ranks in the bottom third
 	FlagBehindSchedule = "behind_schedule" // behind the time schedule or short of the target
-	FlagNotReported    = "not_reported"    // the zone has no figure for the period
+	FlagNotReported    = "not_reported"    // the zone has no figure for a period that has ended
 )
 
 // TierOf places a rank among n ranked zones: the top third is advantage,
@@ -84,8 +84,12 @@ type Row struct {
 	// DataPeriod is the period whose figures stand at the ranking period's
 	// end: the indicator's own cadence, e.g. the month 2026-10 in the
 	// ranking of week 2026-W45.
-	DataPeriod  string   `json:"data_period"`
-	Reported    bool     `json:"reported"`
+	DataPeriod string `json:"data_period"`
+	Reported   bool   `json:"reported"`
+	// Pending is true when the data period has not ended yet (it is still
+	// running on RankInput.Today): a missing figure is not yet due and
+	// is not flagged.
+	Pending     bool     `json:"pending"`
 	Value       *float64 `json:"value"`
 	PeriodValue *float64 `json:"period_value"`
 	Cumulative  *float64 `json:"cumulative"`
@@ -103,7 +107,9 @@ type Row struct {
 	// the year-to-date total over the target for Sum, the value over the
 	// target for Level (the target over the value when lower is better).
 	Progress *float64 `json:"progress"`
-	// Schedule is the time schedule at the data period's end (Sum only).
+	// Schedule is the time schedule at the data period's end (Sum with a
+	// target only): the one the row is judged against, which in a week's
+	// ranking is its month's, not the week's.
 	Schedule       *float64     `json:"schedule"`
 	BehindSchedule bool         `json:"behind_schedule"`
 	Flags          []string     `json:"flags"`
@@ -116,8 +122,14 @@ func (r Row) Lagging() bool { return len(r.Flags) > 0 }
 
 // Summary counts a ranking's rows.
 type Summary struct {
-	Indicators     int `json:"indicators"`
-	Reported       int `json:"reported"`
+	Indicators int `json:"indicators"`
+	Reported   int `json:"reported"`
+	// Pending counts the rows not reported whose data period has not
+	// ended: not yet due, not lagging.
+	Pending int `json:"pending"`
+	// Comparable counts the rows ranked both now and in the previous
+	// period, whose rank change is known.
+	Comparable     int `json:"comparable"`
 	First          int `json:"first"`
 	Advantage      int `json:"advantage"`
 	General        int `json:"general"`
@@ -130,12 +142,15 @@ type Summary struct {
 
 // Ranking is every indicator's figures for every zone in one period.
 type Ranking struct {
-	Period   string  `json:"period"`
-	Label    string  `json:"label"`
-	Start    string  `json:"start"`
-	End      string  `json:"end"`
-	Previous string  `json:"previous_period"`
-	Schedule float64 `json:"schedule"` // 时序进度 at the period's end, %
+	Period   string `json:"period"`
+	Label    string `json:"label"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Previous string `json:"previous_period"`
+	// Schedule is the time schedule at the ranking period's own end, %.
+	// Rows are judged against their data period's schedule (Row.Schedule),
+	// which may be earlier: the reports quote those.
+	Schedule float64 `json:"schedule"`
 	Zone     Zone    `json:"zone"`
 	Zones    []Zone  `json:"zones"`
 	Summary  Summary `json:"summary"`
@@ -152,6 +167,11 @@ type RankInput struct {
 	// period's end, from the start of the year before the previous
 	// period's (for 同比 and the previous period).
 	Values []Value
+	// Today is the zone's current date (a civil date, midnight UTC): a
+	// data period that ends on or after it is still running, and a figure
+	// missing for it is not yet due. The zero time treats every period as
+	// ended.
+	Today time.Time
 }
 
 // ValuesFrom is the first year RankInput.Values must reach back to.
@@ -292,6 +312,10 @@ func rank(rk ranker, ind Indicator, in RankInput, d, dPrev Period) Row {
 	}
 	f, ok := figs[in.Zone.ID]
 	if !ok {
+		if !in.Today.IsZero() && !d.End().Before(civil(in.Today)) {
+			row.Pending = true
+			return row
+		}
 		row.Flags = append(row.Flags, FlagNotReported)
 		return row
 	}
@@ -327,18 +351,21 @@ func rank(rk ranker, ind Indicator, in RankInput, d, dPrev Period) Row {
 // progress is the completion of the target and whether the figure is
 // behind: a year-to-date total against the time schedule (under it when
 // higher is better, over it when the target is a ceiling), a level
-// against the target itself.
+// against the target itself. The decision is taken on unrounded figures
+// (10 of 12 is 83.33%, over the 83.29% of Oct 31, though both print as
+// 83.3); only the progress answered is rounded.
 func progress(ind Indicator, v float64, d Period) (*float64, bool) {
 	if ind.Target == nil {
 		return nil, false
 	}
 	t := *ind.Target
 	if ind.Aggregation == Sum {
-		pr := Round1(100 * v / t)
+		exact, sched := 100*v/t, d.ExactSchedule()
+		pr := Round1(exact)
 		if ind.Direction == LowerBetter {
-			return &pr, pr > d.Schedule()
+			return &pr, exact > sched
 		}
-		return &pr, pr < d.Schedule()
+		return &pr, exact < sched
 	}
 	var pr *float64
 	if ind.Direction == LowerBetter {
@@ -356,7 +383,11 @@ func progress(ind Indicator, v float64, d Period) (*float64, bool) {
 func (s *Summary) add(r Row) {
 	s.Indicators++
 	if !r.Reported {
-		s.Lagging++
+		if r.Pending {
+			s.Pending++
+		} else {
+			s.Lagging++
+		}
 		return
 	}
 	s.Reported++
@@ -376,6 +407,9 @@ func (s *Summary) add(r Row) {
 	}
 	if r.Lagging() {
 		s.Lagging++
+	}
+	if r.RankChange != nil {
+		s.Comparable++
 	}
 	if r.RankChange != nil && *r.RankChange > 0 {
 		s.Improved++

@@ -35,7 +35,10 @@ type Movement struct {
 	Value        *float64 `json:"value"`
 	Change       *float64 `json:"change"`
 	Progress     *float64 `json:"progress"`
-	Flags        []string `json:"flags"`
+	// Schedule is the time schedule the item was judged against: its
+	// data period's (Sum with a target only).
+	Schedule *float64 `json:"schedule"`
+	Flags    []string `json:"flags"`
 }
 
 // Reviewer names the responsible units in a review's sentences.
@@ -49,7 +52,7 @@ func NewReview(r Ranking, kind Cadence, unitName Reviewer) Review {
 	for _, row := range r.Items {
 		m := Movement{IndicatorID: row.Indicator.ID, Code: row.Indicator.Code, Name: row.Indicator.Name, Group: row.Indicator.Group,
 			UnitID: row.Indicator.UnitID, Rank: row.Rank, PreviousRank: row.PreviousRank, Ranked: row.Ranked,
-			Value: row.Value, Change: row.Change, Progress: row.Progress, Flags: row.Flags}
+			Value: row.Value, Change: row.Change, Progress: row.Progress, Schedule: row.Schedule, Flags: row.Flags}
 		switch {
 		case row.RankChange != nil && *row.RankChange > 0:
 			rv.Improved = append(rv.Improved, m)
@@ -68,10 +71,26 @@ func NewReview(r Ranking, kind Cadence, unitName Reviewer) Review {
 func (rv Review) sentences(r Ranking, kind Cadence, unitName Reviewer) []string {
 	prevWord := map[Cadence]string{Weekly: "上周", Monthly: "上月", Quarterly: "上季度"}[kind]
 	s := r.Summary
-	out := []string{fmt.Sprintf("%s，%s%d项高质量发展指标中，已报送%d项，全市排名第一的%d项，优势指标%d项、一般指标%d项、薄弱指标%d项。",
-		r.Label, r.Zone.Name, s.Indicators, s.Reported, s.First, s.Advantage, s.General, s.Weak)}
+	head := fmt.Sprintf("%s，%s%d项高质量发展指标中，已报送%d项", r.Label, r.Zone.Name, s.Indicators, s.Reported)
+	if s.Pending > 0 {
+		head += fmt.Sprintf("，另有%d项数据期尚未结束、未到报送时间", s.Pending)
+	}
+	if s.Reported > 0 {
+		head += fmt.Sprintf("，全市排名第一的%d项，优势指标%d项、一般指标%d项、薄弱指标%d项", s.First, s.Advantage, s.General, s.Weak)
+	}
+	out := []string{head + "。"}
+	// "No change" is said only of what can be compared: rows ranked both
+	// now and in the previous period.
 	if len(rv.Improved) == 0 && len(rv.Fell) == 0 {
-		out = append(out, fmt.Sprintf("与%s相比，各项指标排名均无变化。", prevWord))
+		switch {
+		case s.Comparable == 0 && s.Reported > 0:
+			out = append(out, fmt.Sprintf("暂无与%s可比的排名。", prevWord))
+		case s.Comparable == 0:
+		case s.Comparable == s.Indicators:
+			out = append(out, fmt.Sprintf("与%s相比，各项指标排名均无变化。", prevWord))
+		default:
+			out = append(out, fmt.Sprintf("与%s相比，可比的%d项指标排名均无变化。", prevWord, s.Comparable))
+		}
 	}
 	if len(rv.Improved) > 0 {
 		out = append(out, fmt.Sprintf("较%s排名上升的%d项：%s。", prevWord, len(rv.Improved), joinMoves(rv.Improved, moveText)))
@@ -92,8 +111,10 @@ func (rv Review) sentences(r Ranking, kind Cadence, unitName Reviewer) []string 
 			weak = append(weak, m)
 		}
 	}
+	// Each total names the schedule it was judged against (its data
+	// period's): in a week's review that is the month's, not the week's.
 	if len(behind) > 0 {
-		out = append(out, fmt.Sprintf("未达时序进度（%s%%）或年度目标的%d项：%s。", fmtNum(r.Schedule), len(behind), joinMoves(behind, progressText)))
+		out = append(out, fmt.Sprintf("未达时序进度或年度目标的%d项：%s。", len(behind), joinMoves(behind, progressText)))
 	}
 	if len(weak) > 0 {
 		out = append(out, fmt.Sprintf("处于全市后三分之一的薄弱指标%d项：%s。", len(weak), joinMoves(weak, rankText)))
@@ -101,7 +122,15 @@ func (rv Review) sentences(r Ranking, kind Cadence, unitName Reviewer) []string 
 	if len(missing) > 0 {
 		out = append(out, fmt.Sprintf("尚未报送数据的%d项：%s。", len(missing), joinMoves(missing, func(m Movement) string { return m.Name })))
 	}
-	if len(rv.Lagging) == 0 {
+	switch {
+	case len(rv.Lagging) > 0:
+	case s.Reported == 0:
+		out = append(out, "本期尚无已报送的指标数据。")
+		return out
+	case s.Pending > 0:
+		out = append(out, "已报送的指标均未落后。")
+		return out
+	default:
 		out = append(out, "各项指标均未落后，请继续保持。")
 		return out
 	}
@@ -141,8 +170,11 @@ func rankText(m Movement) string {
 }
 
 func progressText(m Movement) string {
-	if m.Progress == nil {
+	switch {
+	case m.Progress == nil:
 		return m.Name
+	case m.Schedule != nil:
+		return fmt.Sprintf("%s（完成%s%%，时序进度%s%%）", m.Name, fmtNum(*m.Progress), fmtNum(*m.Schedule))
 	}
 	return fmt.Sprintf("%s（完成%s%%）", m.Name, fmtNum(*m.Progress))
 }

@@ -89,29 +89,39 @@ func (c *Catalog) resolve(in ValueInput, today time.Time) (Value, *fieldError) {
 	bad := func(col, code, format string, args ...any) (Value, *fieldError) {
 		return Value{}, &fieldError{col, casework.Invalid(code, format, args...)}
 	}
+	// An indicator (or zone) named both by id and by code (or name) must
+	// be named the same way twice: which one was meant is not ours to guess.
 	var ind Indicator
 	var ok bool
+	code := strings.TrimSpace(in.Indicator)
 	switch {
 	case in.IndicatorID != nil:
 		if ind, ok = c.indByID[*in.IndicatorID]; !ok {
 			return bad("指标代码", "unknown_indicator", "指标 %d 不存在", *in.IndicatorID)
 		}
-	case strings.TrimSpace(in.Indicator) != "":
-		if ind, ok = c.indByCode[strings.ToUpper(strings.TrimSpace(in.Indicator))]; !ok {
-			return bad("指标代码", "unknown_indicator", "指标代码 %s 不存在", strings.TrimSpace(in.Indicator))
+		if code != "" && !strings.EqualFold(code, ind.Code) {
+			return bad("指标代码", "indicator_mismatch", "indicator_id %d 是指标 %s，与 indicator “%s”不符", ind.ID, ind.Code, code)
+		}
+	case code != "":
+		if ind, ok = c.indByCode[strings.ToUpper(code)]; !ok {
+			return bad("指标代码", "unknown_indicator", "指标代码 %s 不存在", code)
 		}
 	default:
 		return bad("指标代码", "missing_indicator", "须给出指标（indicator 代码或 indicator_id）")
 	}
 	var zone Zone
+	name := strings.TrimSpace(in.Zone)
 	switch {
 	case in.ZoneID != nil:
 		if zone, ok = c.zoneByID[*in.ZoneID]; !ok {
 			return bad("区域", "unknown_zone", "区域 %d 不存在", *in.ZoneID)
 		}
-	case strings.TrimSpace(in.Zone) != "":
-		if zone, ok = c.zoneByKey[strings.TrimSpace(in.Zone)]; !ok {
-			return bad("区域", "unknown_zone", "区域“%s”不存在", strings.TrimSpace(in.Zone))
+		if name != "" && name != zone.Name {
+			return bad("区域", "zone_mismatch", "zone_id %d 是“%s”，与 zone “%s”不符", zone.ID, zone.Name, name)
+		}
+	case name != "":
+		if zone, ok = c.zoneByKey[name]; !ok {
+			return bad("区域", "unknown_zone", "区域“%s”不存在", name)
 		}
 	case c.home != nil:
 		zone = *c.home
@@ -204,9 +214,17 @@ func ImportHeaders() []string {
 	return out
 }
 
+// ErrNothingToImport answers a sheet with no figure filled in, such as
+// the template sent back as it came.
+var ErrNothingToImport = casework.Invalid("nothing_to_import", "文件中没有填写本期值的数据行，未导入任何数据")
+
 // ParseValueRows reads a sheet of figures (header row first; 指标名称 and
-// other extra columns are ignored). Every row is checked; the answer is
-// either every figure or every bad cell, by the row number the user sees.
+// other extra columns are ignored). A row whose 本期值, 年累计 and 同比 are
+// all blank is skipped, so that the template comes back with only the
+// rows filled in that are known. Every other row is checked; the answer
+// is either every figure or every bad cell, by the row number the user
+// sees. A sheet without any figure answers no values and no errors (the
+// caller answers ErrNothingToImport).
 func (c *Catalog) ParseValueRows(rows [][]string, today time.Time) ([]Value, []routing.RowError) {
 	if len(rows) == 0 {
 		return nil, []routing.RowError{{Row: 1, Message: "文件为空，第 1 行应为表头"}}
@@ -243,7 +261,7 @@ func (c *Catalog) ParseValueRows(rows [][]string, today time.Time) ([]Value, []r
 	seen := map[valueKey]int{}
 	for n, row := range rows[1:] {
 		line := n + 2
-		if blank(row) {
+		if blank(row) || get(row, "value") == "" && get(row, "cumulative") == "" && get(row, "yoy") == "" {
 			continue
 		}
 		in := ValueInput{Indicator: get(row, "indicator"), Zone: get(row, "zone"), Period: get(row, "period")}
@@ -287,9 +305,6 @@ func (c *Catalog) ParseValueRows(rows [][]string, today time.Time) ([]Value, []r
 	}
 	if len(errs) > 0 {
 		return nil, errs
-	}
-	if len(out) == 0 {
-		return nil, []routing.RowError{{Row: 2, Message: "文件中没有数据行"}}
 	}
 	return out, nil
 }

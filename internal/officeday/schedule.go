@@ -173,10 +173,11 @@ func (s *Schedule) On(date sla.Date) (Day, bool) {
 }
 
 // Link decides which office day a demand belongs to and when it was
-// raised. requested is the office_day the clerk gave (nil: today's);
-// occurred the occurred_at given (nil: none). A date that is not an
-// office day, an office day still to come, or an occurred_at on another
-// day is refused.
+// raised. requested is the office_day the clerk gave (nil: today's, or
+// that of occurred); occurred the occurred_at given (nil: none). A date
+// that is not an office day (not_office_day), an office day still to come,
+// or an occurred_at on no office day or on another day than requested
+// (occurred_at_not_on_office_day) is refused.
 func (s *Schedule) Link(requested *sla.Date, occurred *time.Time, now time.Time) (Day, time.Time, error) {
 	today := sla.DateOf(now)
 	date := today
@@ -188,7 +189,13 @@ func (s *Schedule) Link(requested *sla.Date, occurred *time.Time, now time.Time)
 	}
 	day, ok := s.On(date)
 	if !ok {
-		if requested == nil && occurred == nil {
+		if requested == nil && occurred != nil {
+			// The occurred_at named the day: it is that field that is wrong.
+			return Day{}, time.Time{}, casework.Invalid("occurred_at_not_on_office_day",
+				"occurred_at（%s）不在现场办公日当天（%d年%d月的现场办公日为 %s）",
+				occurred.In(sla.Location()).Format("2006-01-02 15:04"), date.Year, int(date.Month), day.Date)
+		}
+		if requested == nil {
 			return Day{}, time.Time{}, casework.Invalid("not_office_day",
 				"今天（%s）不是现场办公日（本月为 %s）；补录往期现场办公日的诉求请填写 office_day", date, day.Date)
 		}
@@ -226,3 +233,38 @@ func offName(day sla.Day) string {
 }
 
 var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+// Move is a month whose office day has another date under a new schedule.
+type Move struct {
+	Month    string
+	From, To sla.Date
+}
+
+// Moves answers the months, oldest first, whose office day falls on
+// another date in will than in was. Only a month that an override of
+// either schedule touches can differ: an office-day override names its
+// month, and a calendar override shifts at most the office day of the
+// month its date is in, since a month's day never leaves the month.
+func Moves(was, will *Schedule) []Move {
+	months := map[string]sla.Date{}
+	touch := func(d sla.Date) { months[monthOf(d)] = sla.NewDate(d.Year, d.Month, 1) }
+	for _, s := range []*Schedule{was, will} {
+		for month := range s.overrides {
+			if first, err := sla.ParseDate(month + "-01"); err == nil {
+				touch(first)
+			}
+		}
+		for _, o := range s.cal.Overrides() {
+			touch(o.Date)
+		}
+	}
+	out := []Move{}
+	for month, first := range months {
+		from, to := was.Month(first.Year, first.Month).Date, will.Month(first.Year, first.Month).Date
+		if from != to {
+			out = append(out, Move{Month: month, From: from, To: to})
+		}
+	}
+	slices.SortFunc(out, func(a, b Move) int { return strings.Compare(a.Month, b.Month) })
+	return out
+}

@@ -1,6 +1,7 @@
 package officeday_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,7 @@ func TestLink(t *testing.T) {
 		{"an office day to come", ptr(date("2026-12-15")), nil, "2026-11-27 10:30", "office_day_in_future", ""},
 		{"occurred on another day", ptr(date("2026-11-16")), tm("2026-11-17 09:00"), "2026-11-27 10:30", "occurred_at_not_on_office_day", ""},
 		{"occurred alone names the day", nil, tm("2026-10-15 15:00"), "2026-11-27 10:30", "", "2026-10-15 15:00"},
-		{"occurred alone on no office day", nil, tm("2026-10-14 15:00"), "2026-11-27 10:30", "not_office_day", ""},
+		{"occurred alone on no office day", nil, tm("2026-10-14 15:00"), "2026-11-27 10:30", "occurred_at_not_on_office_day", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, got, err := s.Link(tc.requested, tc.occurred, at(tc.now))
@@ -149,5 +150,42 @@ func TestLink(t *testing.T) {
 				t.Fatalf("got %v %v, want %s", got, err, tc.wantAt)
 			}
 		})
+	}
+}
+
+// TestMoves: the months whose office day a change of overrides, of the
+// office days or of the calendar, would move.
+func TestMoves(t *testing.T) {
+	t.Parallel()
+	was := schedule(t)
+	typhoon, err := sla.DefaultCalendar().WithOverrides([]sla.Override{
+		{Date: date("2026-11-16"), Name: "台风停工"},  // moves November to the 17th
+		{Date: date("2026-09-14"), Name: "台风停工"},  // touches September, not its day
+		{Date: date("2026-08-15"), Workday: true}, // Saturday made a working day: August back to the 15th
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	will, _ := officeday.New(typhoon, nil)
+	moved := date("2026-12-18")
+	for _, tc := range []struct {
+		name      string
+		was, will *officeday.Schedule
+		want      []officeday.Move
+	}{
+		{"no change", was, schedule(t), []officeday.Move{}},
+		{"calendar", was, will, []officeday.Move{
+			{Month: "2026-08", From: date("2026-08-17"), To: date("2026-08-15")},
+			{Month: "2026-11", From: date("2026-11-16"), To: date("2026-11-17")}}},
+		{"calendar undone", will, was, []officeday.Move{
+			{Month: "2026-08", From: date("2026-08-15"), To: date("2026-08-17")},
+			{Month: "2026-11", From: date("2026-11-17"), To: date("2026-11-16")}}},
+		{"office-day override", was, schedule(t, officeday.Override{Month: "2026-12", Date: &moved}),
+			[]officeday.Move{{Month: "2026-12", From: date("2026-12-15"), To: moved}}},
+		{"a place only", was, schedule(t, officeday.Override{Month: "2026-12", Place: "五金城企业服务驿站"}), []officeday.Move{}},
+	} {
+		if got := officeday.Moves(tc.was, tc.will); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/yizhan/yizhan/internal/casework"
 )
@@ -24,8 +26,9 @@ type RowError struct {
 // MaxImportRows bounds one import.
 const MaxImportRows = 50_000
 
-// ReadTable reads a CSV (UTF-8, with or without BOM) or the first sheet of
-// an XLSX file into rows of cells.
+// ReadTable reads a CSV (UTF-8, with or without BOM, or GBK/GB18030, the
+// default of Chinese Excel's 另存为 CSV) or the first sheet of an XLSX file
+// into rows of cells.
 func ReadTable(r io.Reader, format string) ([][]string, error) {
 	switch format {
 	case "csv":
@@ -34,6 +37,9 @@ func ReadTable(r io.Reader, format string) ([][]string, error) {
 			return nil, casework.Invalid("unreadable_file", "无法读取文件：%v", err)
 		}
 		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+		if b, err = utf8CSV(b); err != nil {
+			return nil, err
+		}
 		cr := csv.NewReader(bytes.NewReader(b))
 		cr.FieldsPerRecord = -1
 		cr.TrimLeadingSpace = true
@@ -59,6 +65,21 @@ func ReadTable(r io.Reader, format string) ([][]string, error) {
 		return rows, nil
 	}
 	return nil, casework.Invalid("invalid_format", "文件格式须为 csv 或 xlsx")
+}
+
+// utf8CSV answers a CSV's bytes as UTF-8: as they are when they are
+// UTF-8, else decoded from GB18030 (a superset of GBK). Text that is
+// neither is refused rather than read as mojibake, which would surface
+// as a misleading "missing column".
+func utf8CSV(b []byte) ([]byte, error) {
+	if utf8.Valid(b) {
+		return b, nil
+	}
+	d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil || !utf8.Valid(d) || bytes.ContainsRune(d, utf8.RuneError) {
+		return nil, casework.Invalid("invalid_encoding", "CSV 文件既不是 UTF-8 也不是 GBK 编码：请另存为“CSV UTF-8（逗号分隔）”或 XLSX 后重新上传")
+	}
+	return d, nil
 }
 
 // WriteTable writes rows as CSV (with a BOM, so that Excel opens it as

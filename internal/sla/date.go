@@ -2,6 +2,7 @@ package sla
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"time"
 	_ "time/tzdata" // a static binary may run where no zoneinfo is installed
@@ -47,12 +48,16 @@ func DateOf(t time.Time) Date {
 	return Date{Year: y, Month: m, Day: d}
 }
 
+// ErrDateFormat is a date that is not written YYYY-MM-DD or does not
+// exist.
+var ErrDateFormat = errors.New("sla: date: want YYYY-MM-DD")
+
 // ParseDate parses a date written YYYY-MM-DD and rejects dates that do not
 // exist (2026-02-30) rather than rolling them over.
 func ParseDate(s string) (Date, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, shanghai)
 	if err != nil {
-		return Date{}, fmt.Errorf("sla: date %q: want YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%w: %q", ErrDateFormat, s)
 	}
 	return DateOf(t), nil
 }

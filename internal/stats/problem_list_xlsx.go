@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +14,18 @@ import (
 
 // problemListHeaders are the columns of the problem list as the zone's
 // forms write them.
-var problemListHeaders = []string{"序号", "工单编号", "企业名称", "问题内容", "来源", "现场办公日", "主办单位", "协办单位",
+var problemListHeaders = []string{"序号", "工单编号", "企业名称", "反映人", "问题内容", "来源", "现场办公日", "主办单位", "协办单位",
 	"办理时限", "办理状态", "办理进展", "企业满意度", "闭环情况", "是否逾期"}
+
+// NoEnterprise fills 企业名称 for a demand that names no enterprise: the
+// reporter is a person and has a column of their own (反映人).
+const NoEnterprise = "（未关联企业）"
+
+// The columns (from 1) that are marked in red.
+var (
+	stateColumn = slices.Index(problemListHeaders, "办理状态") + 1
+	loopColumn  = slices.Index(problemListHeaders, "闭环情况") + 1
+)
 
 // ProblemListTitle is the title row of the problem list as of a day.
 func ProblemListTitle(asOf time.Time) string {
@@ -42,13 +53,13 @@ func WriteProblemListXLSX(w io.Writer, items []problemlist.Item, asOf time.Time)
 	x.title(ProblemListTitle(asOf), "title", width)
 	x.header(problemListHeaders...)
 	for i, it := range items {
-		x.line(i+1, it.Number, enterpriseName(it), it.Problem, it.ChannelLabel, dateOrEmpty(it), refName(it.LeadUnit, "（待派单）"),
+		x.line(i+1, it.Number, enterpriseName(it), it.Reporter, it.Problem, it.ChannelLabel, dateOrEmpty(it), refName(it.LeadUnit, "（待派单）"),
 			coUnits(it), timeOrEmpty(it.Deadline), it.StateLabel, progress(it), satisfaction(it), loopText(it), yesNo(it.Overdue))
 		if it.ClosedWithoutFeedback {
-			x.set(13, loopText(it), "flag")
+			x.set(loopColumn, loopText(it), "flag")
 		}
 		if it.State == problemlist.StateOverdue {
-			x.set(10, it.StateLabel, "flag")
+			x.set(stateColumn, it.StateLabel, "flag")
 		}
 	}
 	n := problemlist.Count(items)
@@ -62,8 +73,8 @@ func WriteProblemListXLSX(w io.Writer, items []problemlist.Item, asOf time.Time)
 	if x.err != nil {
 		return x.err
 	}
-	for col, wd := range map[string]float64{"A": 10, "B": 18, "C": 22, "D": 40, "E": 12, "F": 12, "G": 20, "H": 24,
-		"I": 17, "J": 10, "K": 36, "L": 11, "M": 12, "N": 9} {
+	for col, wd := range map[string]float64{"A": 10, "B": 18, "C": 22, "D": 12, "E": 40, "F": 12, "G": 12, "H": 20, "I": 24,
+		"J": 17, "K": 10, "L": 36, "M": 11, "N": 12, "O": 9} {
 		_ = f.SetColWidth(sheet, col, col, wd)
 	}
 	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
@@ -74,7 +85,7 @@ func enterpriseName(it problemlist.Item) string {
 	if it.Enterprise != nil && it.Enterprise.Name != "" {
 		return it.Enterprise.Name
 	}
-	return it.Reporter
+	return NoEnterprise
 }
 
 func refName(r *problemlist.Ref, none string) string {

@@ -77,16 +77,28 @@ function warning(row) {
   return out.join("、");
 }
 
+// schedules names the time schedules the totals are judged against: each
+// one's data period's (in a week's ranking, its month's, not the week's).
+function schedules(rk) {
+  const seen = new Map();
+  for (const row of rk.items) {
+    if (row.schedule !== null && row.schedule !== undefined) seen.set(row.data_period, row.schedule);
+  }
+  if (seen.size === 0) return "";
+  const parts = [...seen].sort((a, b) => a[0].localeCompare(b[0])).map(([p, v]) => `${p} 末 ${num(v, 1)}%`);
+  return `时序进度（累计指标按数据期）${parts.join("、")}，`;
+}
+
 async function load() {
   banner($("k-error"), "");
   const q = qs({period: period()});
   history.replaceState(null, "", "/indicators" + q);
   try {
     const [rk, rv] = await Promise.all([get("/api/v1/indicators/ranking" + q), get("/api/v1/indicators/review" + q)]);
-    $("k-label").textContent = `${rk.label}（${rk.start} 至 ${rk.end}），时序进度 ${num(rk.schedule, 1)}%，${rk.zone.name}与全市 ${rk.zones.length} 个区域比拼`;
+    $("k-label").textContent = `${rk.label}（${rk.start} 至 ${rk.end}），${schedules(rk)}${rk.zone.name}与全市 ${rk.zones.length} 个区域比拼`;
     const s = rk.summary;
     fill($("k-kpis"),
-      kpi("指标", s.indicators, "main"), kpi("排名第一", s.first), kpi("优势指标", s.advantage),
+      kpi("指标", s.indicators, "main"), kpi("已报送", s.reported), kpi("排名第一", s.first), kpi("优势指标", s.advantage),
       kpi("一般指标", s.general), kpi("薄弱指标", s.weak), kpi("落后时序或目标", s.behind_schedule),
       kpi("较上期上升", s.improved), kpi("较上期下降", s.fell));
     fill($("k-review"), (rv.sentences || []).map((t) => h("p", {}, t)));
@@ -112,9 +124,9 @@ function drawTable(rk) {
       h("td", {}, first ? ind.group : ""),
       h("td", {}, h("span", {class: "muted small"}, ind.code + " "), ind.name, ind.measure ? h("span", {class: "muted small"}, `（${ind.measure}）`) : null),
       h("td", {}, row.data_period),
-      h("td", {class: "num"}, num(row.value)),
-      h("td", {class: "num"}, num(ind.target)),
-      h("td", {class: "num"}, row.progress === null ? "—" : num(row.progress, 1) + "%"),
+      h("td", {class: "num"}, row.pending && !row.reported ? h("span", {class: "muted small"}, "未到报送期") : num(row.value, 6)),
+      h("td", {class: "num"}, num(ind.target, 6)),
+      h("td", {class: "num"}, row.progress === null ? "—" : num(row.progress, 1) + "%" + (row.schedule === null ? "" : `（时序 ${num(row.schedule, 1)}%）`)),
       h("td", {class: "num"}, row.rank ? `${row.rank}/${row.ranked}` : "—"),
       h("td", {}, row.tier ? h("span", {class: "badge " + TIER_CLASS[row.tier]}, TIER[row.tier]) : ""),
       h("td", {}, move(row)),
