@@ -254,9 +254,11 @@ func (s *Store) prepare(ctx context.Context) error {
 		if !reads(q) {
 			continue // the read-only connections never run it
 		}
-		if s.rstmt[name], err = s.rdb.PrepareContext(ctx, q); err != nil {
+		rst, err := s.rdb.PrepareContext(ctx, q)
+		if err != nil {
 			return fmt.Errorf("store: prepare %s for reading: %w", name, err)
 		}
+		s.rstmt[name] = rst
 	}
 	return nil
 }
