@@ -96,12 +96,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err != nil {
-		// An unknown name costs the same bcrypt comparison as a known
-		// one, so the answer's time does not tell which accounts exist.
-		account.CheckPassword(account.DecoyHash(), body.Password)
+	// Every refusal costs one bcrypt comparison (against a decoy for an
+	// unknown name or an account without a password, which no password
+	// opens), so the answer's time does not tell which accounts exist or
+	// are disabled.
+	known := err == nil && u.PasswordHash != ""
+	hash := account.DecoyHash()
+	if known {
+		hash = u.PasswordHash
 	}
-	if err != nil || u.Disabled || !account.CheckPassword(u.PasswordHash, body.Password) {
+	if matches := account.CheckPassword(hash, body.Password); !known || !matches || u.Disabled {
 		writeError(w, http.StatusUnauthorized, "bad_credentials", "用户名或密码错误")
 		return
 	}

@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/kpi"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 // valuesBody is one figure, or several under items: all are stored or
@@ -47,6 +49,8 @@ func mayReport(u account.User, cat *kpi.Catalog, vs []kpi.Value) error {
 	return nil
 }
 
+var errMayReportNothing = casework.Forbidden("forbidden", "本账号没有负责报送的指标：只有责任单位、领导或管理员可以报送")
+
 // mayReportIndicator says whether the account may record the indicator's
 // figures.
 func mayReportIndicator(u account.User, ind kpi.Indicator) bool {
@@ -55,6 +59,10 @@ func mayReportIndicator(u account.User, ind kpi.Indicator) bool {
 
 // recordValues stores one figure or a list of them.
 func (s *Server) recordValues(w http.ResponseWriter, r *http.Request, u account.User) {
+	if u.Role != casework.RoleAdmin && u.Role != casework.RoleLeader && u.UnitID == nil {
+		s.fail(w, r, errMayReportNothing)
+		return
+	}
 	var body valuesBody
 	if err := decodeReplacement(w, r, &body); err != nil {
 		s.fail(w, r, err)
@@ -104,12 +112,17 @@ func (s *Server) saveValues(w http.ResponseWriter, r *http.Request, u account.Us
 // importValues imports a CSV or XLSX sheet of figures: every row is
 // checked first; one bad row imports nothing and the answer lists them all.
 func (s *Server) importValues(w http.ResponseWriter, r *http.Request, u account.User) {
-	rows, err := readTable(w, r)
+	// Who may report nothing is refused before the file is read.
+	cat, inds, _, err := s.catalog(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	cat, _, _, err := s.catalog(r)
+	if !slices.ContainsFunc(inds, func(ind kpi.Indicator) bool { return mayReportIndicator(u, ind) }) {
+		s.fail(w, r, errMayReportNothing)
+		return
+	}
+	rows, err := readTable(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -156,7 +169,7 @@ type valueList struct {
 // listValues answers one indicator's figures of a year (?year=, default
 // this year), every zone, or one with ?zone_id=.
 func (s *Server) listValues(w http.ResponseWriter, r *http.Request, _ account.User) {
-	id, err := pathID(r, errIndicatorNotFound)
+	id, err := pathID(r, store.ErrIndicatorNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return

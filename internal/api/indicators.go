@@ -6,14 +6,13 @@ import (
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/kpi"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 // The development indicators (高质量发展指标): administrators and leaders
 // keep the catalogue and the zones compared; every account reads them.
 
 var errIndicatorsForbidden = casework.Forbidden("forbidden", "指标目录和比拼区域由管理员或领导维护")
-
-var errIndicatorNotFound = casework.NotFound("indicator_not_found", "指标不存在")
 
 // canManageIndicators: the catalogue and every zone's figures are the
 // leaders' (and the administrators').
@@ -95,7 +94,7 @@ func (s *Server) createIndicator(w http.ResponseWriter, r *http.Request, _ accou
 
 // getIndicator answers one indicator.
 func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request, _ account.User) {
-	id, err := pathID(r, errIndicatorNotFound)
+	id, err := pathID(r, store.ErrIndicatorNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,7 +109,7 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request, _ account.
 
 // updateIndicator changes the fields the body names.
 func (s *Server) updateIndicator(w http.ResponseWriter, r *http.Request, _ account.User) {
-	id, err := pathID(r, errIndicatorNotFound)
+	id, err := pathID(r, store.ErrIndicatorNotFound)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -152,6 +152,9 @@ func TestIndicatorImportIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	z.call("POST", "/api/v1/indicators/values/import", "labor", buf.Bytes()).expect(t, 403)
+	// An account that reports no indicator is refused before its file is
+	// read: not even a malformed one is looked at.
+	z.call("POST", "/api/v1/indicators/values/import", "grid", "not,a\ncsv\x00", "Content-Type", "text/csv").expect(t, 403, "forbidden")
 	z.call("POST", "/api/v1/indicators/values/import", "admin", buf.Bytes()).expect(t, 200)
 	if countValues(t, z, lower) != 2 {
 		t.Fatal("xlsx import")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
@@ -99,10 +100,8 @@ func (s *Server) listOfficeDays(w http.ResponseWriter, r *http.Request, u accoun
 		return
 	}
 	start, end := from.Start(), to.AddDays(1).Start()
-	items, err := s.problemItems(r.Context(), store.CaseFilter{
-		Scope: s.directory().ScopeOf(u.Actor()), Line: casework.LineEnterprise, Channel: casework.ChannelOfficeDay,
-		OccurredFrom: &start, OccurredTo: &end,
-	}, nil)
+	items, err := s.problemItems(r.Context(), officeDayFilter(store.CaseFilter{
+		Scope: s.directory().ScopeOf(u.Actor()), Line: casework.LineEnterprise}, start, end), nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -204,12 +203,24 @@ func (s *Server) keepOfficeDays(ctx context.Context, was, will *officeday.Schedu
 	return nil
 }
 
+// officeDayFilter narrows f to the demands raised at the office days held
+// in [start, end): channel office_day, occurred then. None was created
+// before its day (an occurred_at may lie at most MaxClockSkew ahead of its
+// creation), so the creation time bounds the search too, which the
+// cases_line index (line, created_at) serves.
+func officeDayFilter(f store.CaseFilter, start, end time.Time) store.CaseFilter {
+	f.Channel, f.OccurredFrom, f.OccurredTo = casework.ChannelOfficeDay, &start, &end
+	if lower := start.Add(-casework.MaxClockSkew); f.From == nil || f.From.Before(lower) {
+		f.From = &lower
+	}
+	return f
+}
+
 // officeDayDemands counts the demands registered at the office day held
 // on a date, whoever may see them and whatever their state.
 func (s *Server) officeDayDemands(ctx context.Context, day sla.Date) (int, error) {
-	start, end := day.Start(), day.AddDays(1).Start()
-	f := store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise,
-		Channel: casework.ChannelOfficeDay, OccurredFrom: &start, OccurredTo: &end, Limit: 500}
+	f := officeDayFilter(store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise, Limit: 500},
+		day.Start(), day.AddDays(1).Start())
 	n := 0
 	for {
 		page, err := s.store.ListCases(ctx, f)

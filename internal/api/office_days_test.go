@@ -207,13 +207,13 @@ func TestProblemList(t *testing.T) {
 		for id, want := range map[int64][3]any{
 			overdue:    {"overdue", "open", false},
 			closed:     {"done", "closed", false},
-			noFeedback: {"done", "awaiting_feedback", true},
-			resolved:   {"done", "awaiting_feedback", false},
+			noFeedback: {"done", "awaiting_follow_up", true},
+			resolved:   {"done", "awaiting_follow_up", false},
 			open:       {"in_progress", "open", false},
 		} {
 			it := all[id]
-			if it["state"] != want[0] || it["loop"] != want[1] || it["closed_without_feedback"] != want[2] {
-				t.Errorf("item %d: state %v loop %v flag %v, want %v", id, it["state"], it["loop"], it["closed_without_feedback"], want)
+			if it["state"] != want[0] || it["loop"] != want[1] || it["closed_without_follow_up"] != want[2] {
+				t.Errorf("item %d: state %v loop %v flag %v, want %v", id, it["state"], it["loop"], it["closed_without_follow_up"], want)
 			}
 		}
 		if it := all[overdue]; it["overdue"] != true || it["lead_unit"].(map[string]any)["id"] != float64(market) || it["deadline"] == nil ||
@@ -231,7 +231,7 @@ func TestProblemList(t *testing.T) {
 		for q, want := range map[string][]int64{
 			"status=overdue":                    {overdue},
 			"status=closed":                     {closed},
-			"status=awaiting_feedback":          {noFeedback, resolved},
+			"status=awaiting_follow_up":         {noFeedback, resolved},
 			"status=done":                       {closed, noFeedback, resolved},
 			"status=in_progress,overdue":        {overdue, open},
 			"enterprise_id=" + fmt.Sprint(entA): {closed, noFeedback, open},

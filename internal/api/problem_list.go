@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/yizhan/yizhan/internal/account"
@@ -23,10 +24,9 @@ const recentDays = 30
 // maxExportRows bounds one export; a larger list is asked to narrow.
 const maxExportRows = 20000
 
-var problemParams = map[string]bool{
-	"from": true, "to": true, "recent_days": true, "enterprise_id": true, "unit_id": true,
-	"status": true, "office_day": true, "limit": true, "cursor": true,
-}
+// problemFilters are the problem list's filters; the JSON list also pages
+// (limit, cursor).
+var problemFilters = []string{"from", "to", "recent_days", "enterprise_id", "unit_id", "status", "office_day"}
 
 // problemQuery is a problem-list request: what SQL selects, and the
 // states the rows must be in (which depend on the clocks, so are checked
@@ -94,10 +94,12 @@ func (s *Server) exportProblems(w http.ResponseWriter, r *http.Request, u accoun
 func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User, paged bool) (problemQuery, error) {
 	pq := problemQuery{filter: store.CaseFilter{Scope: s.directory().ScopeOf(u.Actor()), Line: casework.LineEnterprise, Limit: 50}}
 	f := &pq.filter
-	for k := range q {
-		if !problemParams[k] || !paged && (k == "limit" || k == "cursor") {
-			return pq, casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k)
-		}
+	allowed := problemFilters
+	if paged {
+		allowed = append(slices.Clip(allowed), "limit", "cursor")
+	}
+	if err := onlyParams(q, allowed...); err != nil {
+		return pq, err
 	}
 	var err error
 	if f.From, err = s.parseTime("from", q.Get("from")); err != nil {
@@ -131,7 +133,7 @@ func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User,
 	for _, st := range splitList(q.Get("status")) {
 		if !problemlist.ValidFilter(st) {
 			return pq, casework.Invalid("invalid_status",
-				"未知的清单状态“%s”，应为 in_progress、overdue、done、open、awaiting_feedback 或 closed", st)
+				"未知的清单状态“%s”，应为 in_progress、overdue、done、open、awaiting_follow_up 或 closed", st)
 		}
 		pq.states = append(pq.states, st)
 	}
@@ -148,8 +150,7 @@ func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User,
 		if _, ok := sched.On(d); !ok {
 			return pq, casework.Invalid("not_office_day", "%s 不是现场办公日", d)
 		}
-		start, end := d.Start(), d.AddDays(1).Start()
-		f.Channel, f.OccurredFrom, f.OccurredTo = casework.ChannelOfficeDay, &start, &end
+		*f = officeDayFilter(*f, d.Start(), d.AddDays(1).Start())
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -179,7 +180,7 @@ func statusesFor(states []string) []casework.Status {
 			switch f {
 			case string(problemlist.StateInProgress), string(problemlist.StateOverdue), string(problemlist.LoopOpen):
 				want[st] = want[st] || !settled
-			case string(problemlist.StateDone), string(problemlist.LoopAwaitingFeedback):
+			case string(problemlist.StateDone), string(problemlist.LoopAwaitingFollowUp):
 				want[st] = want[st] || settled
 			case string(problemlist.LoopClosed):
 				want[st] = want[st] || st == casework.StatusClosed

@@ -45,14 +45,14 @@ func TestDemoOfficeDays(t *testing.T) {
 		evs, _ := st.Events(ctx, c.ID)
 		it := problemlist.Build(c, evs, noNames{})
 		states[string(it.State)+"/"+string(it.Loop)]++
-		if it.ClosedWithoutFeedback {
+		if it.ClosedWithoutFollowUp {
 			states["flagged"]++
 		}
 	}
 	if days["2026-09-15"] != 2 || days["2026-10-15"] != 3 || days["2026-11-16"] != 1 || len(days) != 3 {
 		t.Fatalf("office days %v", days)
 	}
-	want := map[string]int{"done/closed": 2, "done/awaiting_feedback": 2, "flagged": 1, "overdue/open": 1, "in_progress/open": 1}
+	want := map[string]int{"done/closed": 2, "done/awaiting_follow_up": 2, "flagged": 1, "overdue/open": 1, "in_progress/open": 1}
 	for k, n := range want {
 		if states[k] != n {
 			t.Fatalf("states %v, want %v", states, want)

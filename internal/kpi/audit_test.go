@@ -81,3 +81,18 @@ func TestOneTableShowsEnoughDecimals(t *testing.T) {
 		t.Errorf("workbook: value %q target %q other %q status %q", value, target, other, status)
 	}
 }
+
+// TestScheduleOfTheYearsLastWeek: a week that ends in the next January
+// (2026-W53 ends 2027-01-03) is the whole of its ISO year, not 0.8% of the
+// next one.
+func TestScheduleOfTheYearsLastWeek(t *testing.T) {
+	for period, want := range map[string]float64{"2026-W53": 100, "2026-W01": 1.1, "2026-12": 100, "2026-Q4": 100} {
+		p, err := kpi.ParsePeriod(period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Schedule(); got != want {
+			t.Errorf("%s: schedule %v, want %v", period, got, want)
+		}
+	}
+}

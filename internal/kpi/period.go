@@ -157,11 +157,19 @@ func LastEndedBy(kind Cadence, day time.Time) Period {
 func (p Period) Schedule() float64 { return Round1(p.ExactSchedule()) }
 
 // ExactSchedule is the time schedule unrounded: 304/365 = 83.29… at Oct 31.
+// A week's period belongs to its ISO year: a week that ends in the next
+// January (2026-W53 ends 2027-01-03) or starts in the last December
+// counts within p.Year, whole at its end.
 func (p Period) ExactSchedule() float64 {
 	end := p.End()
-	days := end.YearDay()
-	total := time.Date(end.Year(), 12, 31, 0, 0, 0, 0, time.UTC).YearDay()
-	return 100 * float64(days) / float64(total)
+	yearEnd := time.Date(p.Year, 12, 31, 0, 0, 0, 0, time.UTC)
+	switch {
+	case end.After(yearEnd):
+		end = yearEnd
+	case end.Year() < p.Year:
+		end = time.Date(p.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return 100 * float64(end.YearDay()) / float64(yearEnd.YearDay())
 }
 
 // Round1 rounds to one decimal, halves away from zero, as the zone

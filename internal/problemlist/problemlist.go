@@ -31,12 +31,12 @@ type Loop string
 // The stages of the loop.
 const (
 	LoopOpen             Loop = "open"              // 未办结
-	LoopAwaitingFeedback Loop = "awaiting_feedback" // 待回访: settled, the enterprise's word not recorded
+	LoopAwaitingFollowUp Loop = "awaiting_follow_up" // 待回访: settled, the enterprise's word not recorded
 	LoopClosed           Loop = "closed"            // 已销号
 )
 
 var stateLabels = map[State]string{StateInProgress: "办理中", StateOverdue: "逾期", StateDone: "已办结"}
-var loopLabels = map[Loop]string{LoopOpen: "未办结", LoopAwaitingFeedback: "待回访", LoopClosed: "已销号"}
+var loopLabels = map[Loop]string{LoopOpen: "未办结", LoopAwaitingFollowUp: "待回访", LoopClosed: "已销号"}
 
 // Label is the Chinese name of the state.
 func (s State) Label() string { return stateLabels[s] }
@@ -99,9 +99,9 @@ type Item struct {
 	Satisfaction *int   `json:"satisfaction"`
 	Loop         Loop   `json:"loop"`
 	LoopLabel    string `json:"loop_label"`
-	// ClosedWithoutFeedback flags an item closed (办结) with no rating:
+	// ClosedWithoutFollowUp flags an item closed (办结) with no rating:
 	// the loop is not closed, somebody must call the enterprise back.
-	ClosedWithoutFeedback bool      `json:"closed_without_feedback"`
+	ClosedWithoutFollowUp bool      `json:"closed_without_follow_up"`
 	CreatedAt             time.Time `json:"created_at"`
 }
 
@@ -194,9 +194,9 @@ func Build(c casework.Case, evs []casework.Event, names Names) Item {
 	case c.Status == casework.StatusClosed && c.Satisfaction != nil:
 		it.Loop = LoopClosed
 	case c.Status == casework.StatusClosed:
-		it.Loop, it.ClosedWithoutFeedback = LoopAwaitingFeedback, true
+		it.Loop, it.ClosedWithoutFollowUp = LoopAwaitingFollowUp, true
 	case c.Status == casework.StatusResolved:
-		it.Loop = LoopAwaitingFeedback
+		it.Loop = LoopAwaitingFollowUp
 	default:
 		it.Loop = LoopOpen
 	}
@@ -230,7 +230,7 @@ type Counts struct {
 	InProgress       int `json:"in_progress"`
 	Overdue          int `json:"overdue"`
 	Closed           int `json:"closed"`
-	AwaitingFeedback int `json:"awaiting_feedback"`
+	AwaitingFollowUp int `json:"awaiting_follow_up"`
 }
 
 // Count adds up items.
@@ -249,8 +249,8 @@ func Count(items []Item) Counts {
 		switch it.Loop {
 		case LoopClosed:
 			n.Closed++
-		case LoopAwaitingFeedback:
-			n.AwaitingFeedback++
+		case LoopAwaitingFollowUp:
+			n.AwaitingFollowUp++
 		}
 	}
 	return n

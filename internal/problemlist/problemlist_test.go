@@ -53,17 +53,17 @@ func TestBuild(t *testing.T) {
 	c.Status, c.UnitID = casework.StatusClosed, &lead
 	evs = append(evs, casework.Event{Seq: 6, Action: casework.ActionResolve, At: at(60)}, casework.Event{Seq: 7, Action: casework.ActionClose, At: at(70)})
 	it = problemlist.Build(c, evs, nm)
-	if it.State != problemlist.StateDone || it.Loop != problemlist.LoopAwaitingFeedback || !it.ClosedWithoutFeedback ||
+	if it.State != problemlist.StateDone || it.Loop != problemlist.LoopAwaitingFollowUp || !it.ClosedWithoutFollowUp ||
 		!it.ResolvedAt.Equal(at(60)) || !it.ClosedAt.Equal(at(70)) || len(it.CoUnits) != 1 || it.CoUnits[0].ID != co {
 		t.Fatalf("closed without feedback: %+v", it)
 	}
 	c.Satisfaction = &five
 	it = problemlist.Build(c, evs, nm)
-	if it.Loop != problemlist.LoopClosed || it.ClosedWithoutFeedback || !it.Matches([]string{"closed"}) || it.LoopLabel != "已销号" {
+	if it.Loop != problemlist.LoopClosed || it.ClosedWithoutFollowUp || !it.Matches([]string{"closed"}) || it.LoopLabel != "已销号" {
 		t.Fatalf("struck off: %+v", it)
 	}
 	n := problemlist.Count([]problemlist.Item{it, problemlist.Build(casework.Case{Status: casework.StatusResolved}, nil, nm)})
-	if n != (problemlist.Counts{Total: 2, Done: 2, Closed: 1, AwaitingFeedback: 1}) {
+	if n != (problemlist.Counts{Total: 2, Done: 2, Closed: 1, AwaitingFollowUp: 1}) {
 		t.Fatalf("counts %+v", n)
 	}
 }

@@ -55,7 +55,7 @@ func WriteProblemListXLSX(w io.Writer, items []problemlist.Item, asOf time.Time)
 	for i, it := range items {
 		x.line(i+1, it.Number, enterpriseName(it), it.Reporter, it.Problem, it.ChannelLabel, dateOrEmpty(it), refName(it.LeadUnit, "（待派单）"),
 			coUnits(it), timeOrEmpty(it.Deadline), it.StateLabel, progress(it), satisfaction(it), loopText(it), yesNo(it.Overdue))
-		if it.ClosedWithoutFeedback {
+		if it.ClosedWithoutFollowUp {
 			x.set(loopColumn, loopText(it), "flag")
 		}
 		if it.State == problemlist.StateOverdue {
@@ -67,7 +67,7 @@ func WriteProblemListXLSX(w io.Writer, items []problemlist.Item, asOf time.Time)
 	for _, c := range []struct {
 		label string
 		n     int
-	}{{"合计", n.Total}, {"已办结", n.Done}, {"办理中", n.InProgress}, {"逾期", n.Overdue}, {"其中已销号", n.Closed}, {"待回访", n.AwaitingFeedback}} {
+	}{{"合计", n.Total}, {"已办结", n.Done}, {"办理中", n.InProgress}, {"逾期", n.Overdue}, {"其中已销号", n.Closed}, {"待回访", n.AwaitingFollowUp}} {
 		x.line(c.label, c.n)
 	}
 	if x.err != nil {
@@ -132,7 +132,7 @@ func satisfaction(it problemlist.Item) string {
 }
 
 func loopText(it problemlist.Item) string {
-	if it.ClosedWithoutFeedback {
+	if it.ClosedWithoutFollowUp {
 		return "待回访（办结未获企业反馈）"
 	}
 	return it.LoopLabel

@@ -95,7 +95,8 @@ func (m *Maintenance) snapshot(ctx context.Context) (*sql.Tx, error) {
 var ErrSchemaBehind = errors.New("the store's schema is older than this yizhan: run yizhan migrate first")
 
 // requireCurrent refuses a store whose schema lags behind this yizhan's
-// migrations: the queries of audit and verify read the newest tables.
+// migrations: verify's queries read the newest tables (the action log of audit
+// reads only the first migration's, and runs on any schema).
 func (m *Maintenance) requireCurrent(ctx context.Context) error {
 	st, err := m.MigrationStatus(ctx)
 	if err != nil {
