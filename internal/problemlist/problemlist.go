@@ -30,9 +30,9 @@ type Loop string
 
 // The stages of the loop.
 const (
-	LoopOpen             Loop = "open"              // 未办结
+	LoopOpen             Loop = "open"               // 未办结
 	LoopAwaitingFollowUp Loop = "awaiting_follow_up" // 待回访: settled, the enterprise's word not recorded
-	LoopClosed           Loop = "closed"            // 已销号
+	LoopClosed           Loop = "closed"             // 已销号
 )
 
 var stateLabels = map[State]string{StateInProgress: "办理中", StateOverdue: "逾期", StateDone: "已办结"}
