@@ -260,6 +260,10 @@ func TestProblemList(t *testing.T) {
 		if got := list("recent_days=60"); len(got) != 5 {
 			t.Errorf("recent_days=60: %d items", len(got))
 		}
+		// An office day's list is all its demands, however long settled.
+		if got := list("office_day=2026-11-16"); len(got) != 2 || got[closed] == nil || got[noFeedback] == nil {
+			t.Errorf("a month on, the office day lists %v", got)
+		}
 		z.now = t0
 
 		// Pages like /cases: the overdue filter applies before paging.

@@ -87,8 +87,9 @@ func (s *Server) exportProblems(w http.ResponseWriter, r *http.Request, u accoun
 }
 
 // problemQuery reads the list's filters: from/to (created in the period;
-// without them, the open items and those settled in the last recent_days
-// days), enterprise_id, unit_id (lead or co-unit), status (states or loop
+// without them or office_day, the open items and those settled in the
+// last recent_days days; an office day's list is all its demands, unless
+// recent_days is given), enterprise_id, unit_id (lead or co-unit), status (states or loop
 // stages, comma separated), office_day, and for the JSON list limit and
 // cursor.
 func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User, paged bool) (problemQuery, error) {
@@ -117,7 +118,7 @@ func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User,
 			return pq, casework.Invalid("invalid_recent_days", "recent_days 须为 1 到 366 的整数")
 		}
 	}
-	if f.From == nil && f.To == nil {
+	if window := q.Get("recent_days") != "" || f.From == nil && f.To == nil && q.Get("office_day") == ""; window {
 		since := s.now().AddDate(0, 0, -days)
 		f.ActiveSince = &since
 	}

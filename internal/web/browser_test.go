@@ -430,6 +430,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.screenshot(lead, "indicators")
 
+	// 企业问题清单: the leader sees the rows the API gives, then each office
+	// day's demands with the day's counts.
+	problems(t, b, s, lead, base)
+
 	// On a phone (390 px wide) the desk and the case page fit the screen,
 	// and the responder sees only the buttons a responder may use.
 	phone := b.tab(true)
@@ -446,6 +450,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		if i == 0 {
 			b.screenshot(phone, "desk-phone")
 		}
+	}
+	if !value(b, phone, "responder's nav", js[bool](`document.querySelector('a[href="/problems"]').hidden`)) {
+		t.Error("the responder's header links to the problem list")
 	}
 	// The buttons are exactly what the API allows this account now.
 	b.run(phone, "responder's buttons settle", waitJS(actionsSettled))
@@ -692,4 +699,149 @@ const actionsSettled = `document.querySelector("#case-actions")?.getAttribute("a
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// problemPage is the part of GET /api/v1/problem-list the test compares.
+type problemPage struct {
+	Items []struct {
+		Number     string `json:"number"`
+		State      string `json:"state"`
+		Loop       string `json:"loop"`
+		Enterprise *struct {
+			Name string `json:"name"`
+		} `json:"enterprise"`
+	} `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func (p problemPage) numbers() string {
+	out := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = it.Number
+	}
+	return strings.Join(out, ",")
+}
+
+// problemRows are the numbers the problem list's table shows, in order.
+const problemRows = `[...document.querySelectorAll("#p-table tbody tr")].map((r) => r.dataset.number).join(",")`
+
+// problems reads the problem list (企业问题清单) as the leader: the first
+// page is the API's, overdue and 待回访 rows are marked, and each office
+// day held this year lists its demands with the day's counts. Then the
+// enterprise account, on a phone, sees only the demands it raised.
+func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, base string) {
+	t.Helper()
+	lingdao := s.login("lingdao")
+	var want problemPage
+	s.call(lingdao, "GET", "/api/v1/problem-list?limit=50", nil, &want)
+	if len(want.Items) == 0 {
+		t.Fatal("the demo gives the leader no problem-list items")
+	}
+	b.run(lead, "problem list",
+		chromedp.Navigate(base+"/problems"),
+		waitJS(`document.querySelectorAll("#p-table tbody tr").length > 0`),
+	)
+	if got := value(b, lead, "problem rows", js[string](problemRows)); got != want.numbers() {
+		t.Errorf("problem list shows %s, want the API's %s", got, want.numbers())
+	}
+	if banner := value(b, lead, "problem list errors", js[string](`document.querySelector("#p-error").hidden ? "" : document.querySelector("#p-error").textContent`)); banner != "" {
+		t.Errorf("problem list shows an error: %s", banner)
+	}
+	if more := value(b, lead, "more button", js[bool](`!document.querySelector("#p-more").hidden`)); more != (want.NextCursor != nil) {
+		t.Errorf("加载更多 shown %v, want %v", more, want.NextCursor != nil)
+	}
+	for _, it := range want.Items {
+		if it.State == "overdue" && !value(b, lead, "overdue row", js[bool](`document.querySelector(`+jsString(`#p-table tr[data-number="`+it.Number+`"]`)+`)?.classList.contains("breached") === true`)) {
+			t.Errorf("overdue item %s is not marked", it.Number)
+		}
+	}
+	b.screenshot(lead, "problems")
+
+	// The office days held so far this year, each with its demands.
+	var days struct {
+		Items []struct {
+			Date   string `json:"date"`
+			Past   bool   `json:"past"`
+			Counts struct {
+				Total            int `json:"total"`
+				AwaitingFollowUp int `json:"awaiting_follow_up"`
+			} `json:"counts"`
+		} `json:"items"`
+	}
+	s.call(lingdao, "GET", "/api/v1/office-days", nil, &days)
+	demands, followUps := 0, 0
+	for _, d := range days.Items {
+		if !d.Past {
+			continue
+		}
+		demands += d.Counts.Total
+		followUps += d.Counts.AwaitingFollowUp
+		var day problemPage
+		s.call(lingdao, "GET", "/api/v1/problem-list?office_day="+d.Date+"&from=2000-01-01", nil, &day)
+		if len(day.Items) != d.Counts.Total {
+			t.Errorf("office day %s: the API lists %d demands, counts %d", d.Date, len(day.Items), d.Counts.Total)
+		}
+		date, err := time.Parse(time.DateOnly, d.Date)
+		if err != nil {
+			t.Fatalf("office day %q: %v", d.Date, err)
+		}
+		b.run(lead, "office day "+d.Date,
+			chromedp.SetValue(css("#p-day"), d.Date),
+			chromedp.Click(css(`#p-form button[type=submit]`)),
+			waitJS(`document.querySelector("#p-loading").hidden && document.querySelector("#p-label").textContent.startsWith(`+jsString(date.Format("2006年1月2日"))+`)`),
+			waitJS(`document.querySelector("#p-kpis .kpi.main .value")?.textContent === "`+fmt.Sprint(d.Counts.Total)+`"`),
+		)
+		if got := value(b, lead, "office day rows", js[string](problemRows)); got != day.numbers() {
+			t.Errorf("office day %s shows %q, want %q", d.Date, got, day.numbers())
+		}
+		if d.Counts.AwaitingFollowUp > 0 && !value(b, lead, "待回访 marked", js[bool](`document.querySelector('#p-table tr[data-loop="awaiting_follow_up"] .badge.warning') !== null`)) {
+			t.Errorf("office day %s: no 待回访 row is marked", d.Date)
+		}
+	}
+	// The workbook of the list shown comes with the leader's token.
+	b.run(lead, "download the problem list",
+		chromedp.Click(css("#p-xlsx")),
+		waitJS(`!document.querySelector("#p-xlsx").disabled`),
+	)
+	if banner := value(b, lead, "problem list errors", js[string](`document.querySelector("#p-error").hidden ? "" : document.querySelector("#p-error").textContent`)); banner != "" {
+		t.Errorf("problem list download shows an error: %s", banner)
+	}
+
+	// The demo's six demands fall on the last three office days, two of
+	// them awaiting the call; in the first months of a year some of those
+	// days are last year's, which the select leaves out.
+	if demands < 1 || demands > 6 || demands == 6 && followUps != 2 {
+		t.Errorf("this year's office days list %d demands (%d awaiting the call), want the demo's six (two)", demands, followUps)
+	}
+
+	// The enterprise account, on a phone, sees only the demands it raised.
+	qiye := s.login("qiye")
+	var own problemPage
+	s.call(qiye, "GET", "/api/v1/problem-list", nil, &own)
+	// Its own: those it raised and those about its enterprise (its
+	// micro-center is among the case's units), none of another's.
+	const mine = "某五金制品有限公司"
+	for _, it := range own.Items {
+		if it.Enterprise != nil && it.Enterprise.Name != mine {
+			t.Errorf("the enterprise account's list has %s of %s", it.Number, it.Enterprise.Name)
+		}
+	}
+	if len(own.Items) >= len(want.Items) {
+		t.Errorf("the enterprise account's list has %d items, the leader's %d", len(own.Items), len(want.Items))
+	}
+	ent := b.tab(true)
+	b.run(ent, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.loginAs(ent, base, "qiye", demoPassword)
+	b.run(ent, "the enterprise's problem list",
+		chromedp.Navigate(base+"/problems"),
+		waitJS(`!document.querySelector('a[href="/problems"]').hidden`),
+		waitJS(`document.querySelector("#p-loading").hidden && document.querySelector("#p-kpis .kpi") !== null`),
+	)
+	if got := value(b, ent, "enterprise rows", js[string](problemRows)); got != own.numbers() || len(own.Items) == 0 {
+		t.Errorf("the enterprise account sees %q, want its own %q", got, own.numbers())
+	}
+	if !value(b, ent, "fits", js[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`)) {
+		t.Error("/problems is wider than a phone's screen")
+	}
+	b.screenshot(ent, "problems-phone")
 }

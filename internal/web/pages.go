@@ -37,6 +37,7 @@ var consolePages = []page{
 	{Name: "dashboard", Title: "领导看板", Nav: "dashboard", Module: "js/dashboard.js", Scripts: []string{"vendor/echarts/echarts.min.js"}},
 	{Name: "roster", Title: "值班表", Nav: "roster", Module: "js/roster.js"},
 	{Name: "indicators", Title: "指标晾晒", Nav: "indicators", Module: "js/indicators.js"},
+	{Name: "problems", Title: "企业问题清单", Nav: "problems", Module: "js/problems.js"},
 	{Name: "notfound", Title: "页面不存在", Module: "js/notfound.js", Status: http.StatusNotFound},
 }
 

@@ -32,6 +32,7 @@ var pagePaths = map[string]string{
 	"/dashboard":  "dashboard",
 	"/roster":     "roster",
 	"/indicators": "indicators",
+	"/problems":   "problems",
 	"/no/such":    "notfound",
 	"/cases":      "notfound",
 	"/index.html": "notfound",

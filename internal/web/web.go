@@ -45,6 +45,7 @@ func Handler() http.Handler {
 	mux.Handle("GET /dashboard", pages.page("dashboard"))
 	mux.Handle("GET /roster", pages.page("roster"))
 	mux.Handle("GET /indicators", pages.page("indicators"))
+	mux.Handle("GET /problems", pages.page("problems"))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := assets.URL("img/icon.svg")
 		http.Redirect(w, r, u, http.StatusMovedPermanently)

@@ -13,11 +13,18 @@ const THEME_KEY = "yizhan.theme";
 
 const LIVE_TEXT = {on: "实时", retry: "重连中…", off: "未连接"};
 
-// The roles the API gives the zone's figures to (GET /api/v1/stats/*
-// answers 403 to the others). The API has no way to ask this, so the
-// header's link to the dashboard follows this list; the dashboard itself
-// shows the API's refusal to anyone else.
-const STATS_ROLES = new Set(["admin", "leader", "dispatcher"]);
+// The roles each header link marked data-needs is shown to. The API has
+// no way to ask this, so the header follows these lists.
+const NAV_ROLES = {
+  // The roles the API gives the zone's figures to (GET /api/v1/stats/*
+  // answers 403 to the others); the dashboard itself shows the API's
+  // refusal to anyone else.
+  stats: new Set(["admin", "leader", "dispatcher"]),
+  // The problem list (企业问题清单) is for those who lead, dispatch or work
+  // enterprise demands, and for the enterprises themselves. The API
+  // answers anyone, scoped; the others have no enterprise work to list.
+  problems: new Set(["admin", "leader", "dispatcher", "department", "enterprise"]),
+};
 
 let zoneLoading = null;
 
@@ -64,7 +71,7 @@ export function start(live) {
   const u = s.user || {};
   const who = $("who");
   if (who) who.replaceChildren(u.name || u.username || "", h("span", {class: "role"}, label(ROLE, u.role)));
-  for (const a of document.querySelectorAll("[data-needs=stats]")) a.hidden = !STATS_ROLES.has(u.role);
+  for (const a of document.querySelectorAll("[data-needs]")) a.hidden = !NAV_ROLES[a.dataset.needs]?.has(u.role);
 
   const toggle = $("theme-toggle");
   if (toggle) {
