@@ -11,6 +11,7 @@ import (
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/sla"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 // calendarKey is where the administrator's calendar overrides live.
@@ -171,12 +172,9 @@ func (s *Server) putOverrides(w http.ResponseWriter, r *http.Request, u account.
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.keepOfficeDays(r.Context(), was, will); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	raw, _ := json.Marshal(overrides)
-	if err := s.store.SetSetting(r.Context(), calendarKey, raw, s.now()); err != nil {
+	keep := func(count store.DemandCounter) error { return keepOfficeDays(was, will, count) }
+	if err := s.store.SetSettingChecked(r.Context(), calendarKey, raw, s.now(), keep); err != nil {
 		s.fail(w, r, err)
 		return
 	}

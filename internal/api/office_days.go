@@ -171,12 +171,9 @@ func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.keepOfficeDays(r.Context(), cur, next); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	raw, _ := json.Marshal(ovs)
-	if err := s.store.SetSetting(r.Context(), officeDayKey, raw, s.now()); err != nil {
+	keep := func(count store.DemandCounter) error { return keepOfficeDays(cur, next, count) }
+	if err := s.store.SetSettingChecked(r.Context(), officeDayKey, raw, s.now(), keep); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -188,10 +185,10 @@ func (s *Server) putOfficeDayOverrides(w http.ResponseWriter, r *http.Request, u
 // or a calendar override, that would move an office day which already has
 // demands: the demands are linked to their day by date, so they would be
 // left on a day that is no longer an office day. Both override endpoints
-// call it before saving anything.
-func (s *Server) keepOfficeDays(ctx context.Context, was, will *officeday.Schedule) error {
+// call it in the transaction that saves the change.
+func keepOfficeDays(was, will *officeday.Schedule, count store.DemandCounter) error {
 	for _, m := range officeday.Moves(was, will) {
-		n, err := s.officeDayDemands(ctx, m.From)
+		n, err := count(m.From.Start(), m.From.AddDays(1).Start())
 		if err != nil {
 			return err
 		}
@@ -214,23 +211,4 @@ func officeDayFilter(f store.CaseFilter, start, end time.Time) store.CaseFilter 
 		f.From = &lower
 	}
 	return f
-}
-
-// officeDayDemands counts the demands registered at the office day held
-// on a date, whoever may see them and whatever their state.
-func (s *Server) officeDayDemands(ctx context.Context, day sla.Date) (int, error) {
-	f := officeDayFilter(store.CaseFilter{Scope: casework.Scope{All: true}, Line: casework.LineEnterprise, Limit: 500},
-		day.Start(), day.AddDays(1).Start())
-	n := 0
-	for {
-		page, err := s.store.ListCases(ctx, f)
-		if err != nil {
-			return 0, err
-		}
-		n += len(page.Items)
-		if page.NextCursor == nil {
-			return n, nil
-		}
-		f.Cursor = *page.NextCursor
-	}
 }

@@ -285,7 +285,38 @@ func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
 
 // SetSetting stores a setting's JSON.
 func (s *Store) SetSetting(ctx context.Context, key string, value []byte, now time.Time) error {
+	return s.SetSettingChecked(ctx, key, value, now, nil)
+}
+
+// DemandCounter counts the enterprise demands raised at office days held
+// in [start, end) (channel office_day, occurred then).
+type DemandCounter func(start, end time.Time) (int, error)
+
+// SetSettingChecked stores a setting once check, when given, passed in the
+// same write transaction: what check counted cannot change before the
+// setting is saved (a schedule that would move an office day with
+// demands, counted as the change commits).
+func (s *Store) SetSettingChecked(ctx context.Context, key string, value []byte, now time.Time, check func(DemandCounter) error) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if check != nil {
+			count := func(start, end time.Time) (int, error) {
+				// None was created before its day, give or take the
+				// clock skew intake allows: created_at bounds the
+				// search on the cases_line index.
+				var n int
+				err := tx.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM cases WHERE line = ? AND created_at >= ?
+					AND channel = ? AND occurred_at >= ? AND occurred_at < ?`),
+					string(casework.LineEnterprise), micros(start.Add(-casework.MaxClockSkew)),
+					casework.ChannelOfficeDay, micros(start), micros(end)).Scan(&n)
+				if err != nil {
+					return 0, fmt.Errorf("store: count office-day demands: %w", err)
+				}
+				return n, nil
+			}
+			if err := check(count); err != nil {
+				return err
+			}
+		}
 		_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`), key, string(value), micros(now))
 		return err
