@@ -429,6 +429,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("indicators page shows an error: %s", banner)
 	}
 	b.screenshot(lead, "indicators")
+	reportValues(t, b, lead, base)
 
 	// 企业问题清单: the leader sees the rows the API gives, then each office
 	// day's demands with the day's counts.
@@ -844,4 +845,64 @@ func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, 
 		t.Error("/problems is wider than a phone's screen")
 	}
 	b.screenshot(ent, "problems-phone")
+}
+
+// reportValues checks 报送数据 on the indicators page: the leader sees it;
+// the department account laobao (劳动监察, responsible for P05) downloads
+// its template and uploads a sheet the API refuses row by row; a grid
+// account, responsible for no indicator, does not see the section.
+func reportValues(t *testing.T, b *browser, lead context.Context, base string) {
+	t.Helper()
+	const ready = `document.querySelector("#k-report").dataset.ready === "true" && document.querySelectorAll("#k-table tbody tr").length === 35`
+	b.run(lead, "the leader's reporting section", waitJS(ready+` && !document.querySelector("#k-report").hidden`))
+
+	dept := b.tab(true)
+	b.loginAs(dept, base, "laobao", demoPassword)
+	b.run(dept, "the department's reporting section",
+		chromedp.Navigate(base+"/indicators"),
+		waitJS(ready+` && !document.querySelector("#k-report").hidden`),
+	)
+	// The download is caught at save's link: its name comes from the API.
+	b.run(dept, "download the template",
+		waitJS(`(() => {
+			window.saved = [];
+			HTMLAnchorElement.prototype.click = function () { window.saved.push(this.download); };
+			return true;
+		})()`),
+		chromedp.Click(css("#k-template")),
+		waitJS(`window.saved.includes("indicator-values.xlsx") && !document.querySelector("#k-template").disabled`),
+	)
+	if got := value(b, dept, "template result", chromedp.Text(css("#k-result"))); got != "" {
+		t.Errorf("template download shows %q", got)
+	}
+
+	sheet := filepath.Join(t.TempDir(), "values.csv")
+	csv := "指标代码,区域,期别,本期值\nNO-SUCH,某某经济开发区,2026-10,1\nP05,某某经济开发区,2026-10,abc\n"
+	if err := os.WriteFile(sheet, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.run(dept, "upload a sheet with bad rows",
+		chromedp.SetUploadFiles(css("#k-file"), []string{sheet}),
+		chromedp.Click(css("#k-upload")),
+		waitJS(`document.querySelectorAll("#k-result .row-errors li").length === 2 && !document.querySelector("#k-upload").disabled`),
+	)
+	rows := value(b, dept, "row errors", js[string](`[...document.querySelectorAll("#k-result li")].map((li) => li.textContent).join("\n")`))
+	if !strings.HasPrefix(rows, "第 2 行：") || !strings.Contains(rows, "第 3 行：本期值“abc”不是数值") {
+		t.Errorf("upload shows the rows\n%s\nwant 第 2 行 and 第 3 行's errors", rows)
+	}
+	if msg := value(b, dept, "upload message", chromedp.Text(css("#k-result .banner.error > p"))); !strings.Contains(msg, "未导入任何数据") {
+		t.Errorf("upload message %q", msg)
+	}
+	b.run(dept, "scroll to the section", chromedp.ScrollIntoView(css("#k-report")))
+	b.screenshot(dept, "indicators-report")
+
+	grid := b.tab(true)
+	b.loginAs(grid, base, "wangge", demoPassword)
+	b.run(grid, "the grid account's indicators",
+		chromedp.Navigate(base+"/indicators"),
+		waitJS(ready),
+	)
+	if !value(b, grid, "the grid account's reporting section", js[bool](`document.querySelector("#k-report").hidden`)) {
+		t.Error("the grid account, responsible for no indicator, sees 报送数据")
+	}
 }

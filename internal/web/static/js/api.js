@@ -5,12 +5,17 @@
 const KEY = "yizhan.session";
 const INFO_KEY = "yizhan.info";
 
-/** ApiError is an API answer other than 2xx, with its code and message. */
+/**
+ * ApiError is an API answer other than 2xx, with its code and message,
+ * and for an import refused for bad rows (invalid_rows) those rows:
+ * [{row, column, message}].
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, rows) {
     super(message || `请求失败（HTTP ${status}）`);
     this.status = status;
     this.code = code || "";
+    this.rows = rows || [];
   }
 }
 
@@ -94,7 +99,11 @@ async function request(method, path, body, opts = {}) {
   const s = session();
   if (s && !opts.anonymous) headers.Authorization = "Bearer " + s.token;
   let payload;
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file goes as it is, for the server to read (an import).
+    headers["Content-Type"] = body.type || "application/octet-stream";
+    payload = body;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
@@ -106,11 +115,12 @@ async function request(method, path, body, opts = {}) {
     throw new ApiError(0, "network", "无法连接服务器，请检查网络后重试");
   }
   if (res.ok) return res;
-  let code = "", message = "";
+  let code = "", message = "", rows;
   try {
     const j = await res.json();
     code = j.error?.code || "";
     message = j.error?.message || "";
+    rows = Array.isArray(j.rows) ? j.rows : undefined;
   } catch {
     // Not JSON: keep the status line.
   }
@@ -122,7 +132,7 @@ async function request(method, path, body, opts = {}) {
   } else if (res.status === 403 && code === "password_change_required") {
     toLogin("change");
   }
-  throw new ApiError(res.status, code, message);
+  throw new ApiError(res.status, code, message, rows);
 }
 
 /** api sends a request and answers the JSON body (null for 204). */
@@ -134,6 +144,12 @@ export async function api(method, path, body, opts) {
 
 export const get = (path, opts) => api("GET", path, undefined, opts);
 export const post = (path, body, opts) => api("POST", path, body, opts);
+
+/**
+ * upload posts a file as the request's body (no form encoding), with its
+ * own Content-Type, and answers the JSON reply.
+ */
+export const upload = (path, file, opts) => api("POST", path, file, opts);
 
 /** blob fetches a file with the token and answers {blob, filename}. */
 export async function blob(path) {

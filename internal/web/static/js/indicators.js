@@ -1,14 +1,16 @@
 // 高质量发展指标晾晒: the zone's rank on every indicator among the city's
 // zones for a month or a week, the review in the zone's words, and the
 // one-table report (一表清) to download or print. Everything comes from
-// GET /api/v1/indicators/{ranking,review,export.*}.
+// GET /api/v1/indicators/{ranking,review,export.*}. Accounts that may
+// report figures also get 报送数据: the template to fill in and its upload
+// (GET /api/v1/indicators/values/template, POST …/values/import).
 
-import {blob, get, qs} from "./api.js";
+import {blob, get, qs, upload} from "./api.js";
 import {$, banner, fill, h, save} from "./dom.js";
 import {errorText, start} from "./shell.js";
 import {zoneToday} from "./format.js";
 
-start();
+const me = start().user || {};
 
 const TIER = {advantage: "优势", general: "一般", weak: "薄弱"};
 const TIER_CLASS = {advantage: "ok", general: "plain", weak: "breached"};
@@ -25,6 +27,12 @@ for (const b of document.querySelectorAll("[data-quick]")) {
 }
 $("k-xlsx").addEventListener("click", downloadXLSX);
 $("k-html").addEventListener("click", openHTML);
+$("k-template").addEventListener("click", downloadTemplate);
+$("k-upload-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  uploadValues();
+});
+showReporting();
 
 const params = new URLSearchParams(location.search);
 $("k-period").value = params.get("period") || lastMonth();
@@ -160,4 +168,83 @@ async function openHTML() {
     if (win) win.close();
     banner($("k-error"), errorText(err));
   }
+}
+
+/**
+ * showReporting shows 报送数据 to an account with indicators to report,
+ * then marks the section data-ready, shown or not. It follows the API's
+ * rule (api.mayReportIndicator): leaders and administrators report any
+ * figure, an account of a responsible unit (责任单位) those of the
+ * indicators whose unit_id is its unit.
+ */
+async function showReporting() {
+  const section = $("k-report");
+  try {
+    let may = me.role === "admin" || me.role === "leader";
+    if (!may && me.unit_id != null) {
+      const list = await get("/api/v1/indicators?active=true");
+      may = (list.items || []).some((ind) => ind.unit_id === me.unit_id);
+    }
+    section.hidden = !may;
+  } catch {
+    // Without the catalogue the section stays hidden; the ranking shows the error.
+  } finally {
+    section.dataset.ready = "true";
+  }
+}
+
+async function downloadTemplate() {
+  const btn = $("k-template");
+  btn.disabled = true;
+  fill($("k-result"));
+  try {
+    const ans = await blob("/api/v1/indicators/values/template?format=xlsx");
+    save(ans.blob, ans.filename || "indicator-values.xlsx");
+  } catch (err) {
+    result("error", errorText(err));
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+// formatOf names a file's format by its extension; anything else is left
+// to the server, which reads the Content-Type and the first bytes.
+function formatOf(file) {
+  const m = /\.(csv|xlsx)$/i.exec(file.name);
+  return m ? m[1].toLowerCase() : "";
+}
+
+async function uploadValues() {
+  const input = $("k-file");
+  const file = input.files[0];
+  if (!file) {
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+    result("error", "请先选择填好的文件");
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  const controls = [$("k-upload"), $("k-template"), input];
+  for (const c of controls) c.disabled = true;
+  $("k-report").setAttribute("aria-busy", "true");
+  result("", "正在上传…");
+  try {
+    const ans = await upload("/api/v1/indicators/values/import" + qs({format: formatOf(file)}), file);
+    result("ok", `已导入 ${ans.imported} 条`);
+    input.value = "";
+    load();
+  } catch (err) {
+    result("error", errorText(err), err.rows);
+  } finally {
+    for (const c of controls) c.disabled = false;
+    $("k-report").removeAttribute("aria-busy");
+  }
+}
+
+/** result shows the upload's outcome, with the rows refused, if any. */
+function result(kind, text, rows) {
+  const list = rows && rows.length
+    ? h("ul", {class: "row-errors"}, rows.map((r) => h("li", {}, r.row > 0 ? `第 ${r.row} 行：${r.message}` : r.message)))
+    : null;
+  fill($("k-result"), h("div", {class: "banner" + (kind ? " " + kind : "")}, h("p", {}, text), list));
 }
