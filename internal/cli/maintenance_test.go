@@ -30,17 +30,6 @@ func run(args ...string) (int, string) {
 	return code, out.String()
 }
 
-// onEachPlace runs test on a fresh database of every backend.
-func onEachPlace(t *testing.T, test func(t *testing.T, tg storetest.Target)) {
-	t.Helper()
-	for _, p := range storetest.Places() {
-		t.Run(p.Name, func(t *testing.T) {
-			t.Parallel()
-			test(t, p.New(t))
-		})
-	}
-}
-
 var (
 	opsT0    = time.Date(2026, 11, 27, 9, 30, 0, 0, storetest.Zone)
 	opsAdmin = casework.Actor{UserID: 1, Username: "admin", Name: "管理员", Role: casework.RoleAdmin}
@@ -80,7 +69,7 @@ func history(t *testing.T, tg storetest.Target) (a, b casework.Case) {
 // the pending steps and says so; then there is nothing to do.
 func TestMigrateCommand(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		pending := tg.OlderSchema(t, 2, opsT0)
 		_, all := tg.Migrations(t)
 		var first string
@@ -143,7 +132,7 @@ func TestMigrateCommand(t *testing.T) {
 // account and case; bad flags are refused and write nothing.
 func TestAuditCommand(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		a, b := history(t, tg)
 		audit := func(args ...string) []auditLine {
 			t.Helper()
@@ -242,7 +231,7 @@ func TestAuditCommand(t *testing.T) {
 // row is a finding and exit 1.
 func TestAuditVerifyCommand(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		a, _ := history(t, tg)
 		args := append([]string{"audit", "--verify"}, tg.Args...)
 		code, out := run(args...)

@@ -56,17 +56,25 @@ func TestDemoLoadsOnceWithEveryStatus(t *testing.T) {
 	})
 }
 
+// demoStore is a fresh SQLite store with the demo loaded as of 27 Nov
+// 2026, 10:00.
+func demoStore(t *testing.T) (*store.Store, time.Time) {
+	t.Helper()
+	st := storetest.SQLite(t)
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
+	if _, err := demo.LoadIfEmpty(context.Background(), st, storetest.Zone, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st, now
+}
+
 // TestDemoReproducesThePublishedFigures: the demo history for 2026-01-01
 // to 2026-11-01 gives exactly the zone's bulletin, corrected: 174, 81/69/
 // 10/14, 46/40/6/8 and 97.1%.
 func TestDemoReproducesThePublishedFigures(t *testing.T) {
 	t.Parallel()
-	st := storetest.SQLite(t)
+	st, _ := demoStore(t)
 	ctx := context.Background()
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
-	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now, nil); err != nil {
-		t.Fatal(err)
-	}
 	from, to := demo.PeriodFrom, demo.PeriodTo
 	recount := func(ctx context.Context, line string, from, to time.Time) ([]stats.Cell, error) {
 		return st.RecountCells(ctx, line, nil, from, to)

@@ -3,14 +3,11 @@ package demo_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
-	"github.com/yizhan/yizhan/internal/demo"
 	"github.com/yizhan/yizhan/internal/problemlist"
 	"github.com/yizhan/yizhan/internal/sla"
 	"github.com/yizhan/yizhan/internal/store"
-	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
 type noNames struct{}
@@ -22,12 +19,8 @@ func (noNames) EnterpriseName(int64) string { return "" }
 // days, in every state of the problem list.
 func TestDemoOfficeDays(t *testing.T) {
 	t.Parallel()
-	st := storetest.SQLite(t)
+	st, now := demoStore(t)
 	ctx := context.Background()
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
-	if _, err := demo.LoadIfEmpty(ctx, st, storetest.Zone, now, nil); err != nil {
-		t.Fatal(err)
-	}
 	page, err := st.ListCases(ctx, store.CaseFilter{Scope: casework.Scope{All: true}, Channel: casework.ChannelOfficeDay, Limit: 100})
 	if err != nil {
 		t.Fatal(err)

@@ -64,18 +64,24 @@ func TierLabel(t string) string {
 	return ""
 }
 
-// ZoneFigure is one zone's figure on an indicator in a ranking.
-type ZoneFigure struct {
-	ZoneID int64  `json:"zone_id"`
-	Zone   string `json:"zone"`
-	Home   bool   `json:"home"`
+// Figures are a zone's figures on an indicator in a ranking, nil when it
+// did not report.
+type Figures struct {
 	// Value is the figure ranked: the year-to-date total for a Sum
-	// indicator, else the period's value. Nil when not reported.
+	// indicator, else the period's value.
 	Value       *float64 `json:"value"`
 	PeriodValue *float64 `json:"period_value"`
 	Cumulative  *float64 `json:"cumulative"`
 	YoY         *float64 `json:"yoy"`
 	Rank        *int     `json:"rank"`
+}
+
+// ZoneFigure is one zone's figures on an indicator in a ranking.
+type ZoneFigure struct {
+	ZoneID int64  `json:"zone_id"`
+	Zone   string `json:"zone"`
+	Home   bool   `json:"home"`
+	Figures
 }
 
 // Row is one indicator in a ranking, from the ranked zone's side.
@@ -89,14 +95,10 @@ type Row struct {
 	// Pending is true when the data period has not ended yet (it is still
 	// running on RankInput.Today): a missing figure is not yet due and
 	// is not flagged.
-	Pending     bool     `json:"pending"`
-	Value       *float64 `json:"value"`
-	PeriodValue *float64 `json:"period_value"`
-	Cumulative  *float64 `json:"cumulative"`
-	YoY         *float64 `json:"yoy"`
-	Rank        *int     `json:"rank"`
-	Ranked      int      `json:"ranked"` // zones with a figure
-	Tier        string   `json:"tier"`
+	Pending bool `json:"pending"`
+	Figures
+	Ranked int    `json:"ranked"` // zones with a figure
+	Tier   string `json:"tier"`
 	// PreviousRank and PreviousValue are as of the previous ranking
 	// period; RankChange is positive when the zone moved up.
 	PreviousRank  *int     `json:"previous_rank"`
@@ -180,6 +182,11 @@ func ValuesFrom(p Period) int { return p.Prev().Year - 1 }
 type figure struct {
 	period, cumulative, yoy *float64
 	score                   float64
+}
+
+// shown is the figure as a ranking shows it, with its rank.
+func (f figure) shown(rank int) Figures {
+	return Figures{Value: ptr(f.score), PeriodValue: f.period, Cumulative: f.cumulative, YoY: f.yoy, Rank: ptr(rank)}
 }
 
 type valueKey struct {
@@ -305,8 +312,7 @@ func rank(rk ranker, ind Indicator, in RankInput, d, dPrev Period) Row {
 	for _, z := range in.Zones {
 		zf := ZoneFigure{ZoneID: z.ID, Zone: z.Name, Home: z.Home}
 		if f, ok := figs[z.ID]; ok {
-			zf.Value, zf.PeriodValue, zf.Cumulative, zf.YoY = ptr(f.score), f.period, f.cumulative, f.yoy
-			zf.Rank = ptr(ranks[z.ID])
+			zf.Figures = f.shown(ranks[z.ID])
 		}
 		row.Zones = append(row.Zones, zf)
 	}
@@ -320,9 +326,8 @@ func rank(rk ranker, ind Indicator, in RankInput, d, dPrev Period) Row {
 		return row
 	}
 	row.Reported = true
-	row.Value, row.PeriodValue, row.Cumulative, row.YoY = ptr(f.score), f.period, f.cumulative, f.yoy
 	r := ranks[in.Zone.ID]
-	row.Rank = ptr(r)
+	row.Figures = f.shown(r)
 	row.Tier = TierOf(r, row.Ranked)
 	if row.Tier == TierWeak {
 		row.Flags = append(row.Flags, FlagWeak)

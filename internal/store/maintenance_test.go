@@ -18,17 +18,6 @@ import (
 	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
-// onEachPlace runs test on a fresh database of every backend.
-func onEachPlace(t *testing.T, test func(t *testing.T, tg storetest.Target)) {
-	t.Helper()
-	for _, p := range storetest.Places() {
-		t.Run(p.Name, func(t *testing.T) {
-			t.Parallel()
-			test(t, p.New(t))
-		})
-	}
-}
-
 func openMaintenance(t *testing.T, tg storetest.Target) *store.Maintenance {
 	t.Helper()
 	m, err := store.OpenMaintenance(context.Background(), tg.Options)
@@ -44,7 +33,7 @@ func openMaintenance(t *testing.T, tg storetest.Target) *store.Maintenance {
 // steps, then has nothing to do; Open runs on the result.
 func TestMigrateFromAnOlderSchema(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		ctx := context.Background()
 		_, all := tg.Migrations(t)
 		pending := tg.OlderSchema(t, 2, t0)
@@ -85,7 +74,7 @@ func TestMigrateFromAnOlderSchema(t *testing.T) {
 // is left alone.
 func TestMigrateRefusesANewerSchema(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		_, closeStore := tg.Open(t)
 		closeStore()
 		tg.Exec(t, `INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 0)`)
@@ -150,7 +139,7 @@ func timeline(t *testing.T, st *store.Store) (a, b, c casework.Case) {
 // actor and by case.
 func TestAuditStreamsTheActionLog(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		ctx := context.Background()
 		st, closeStore := tg.Open(t)
 		a, b, c := timeline(t, st)
@@ -228,7 +217,7 @@ func verifyFindings(t *testing.T, m *store.Maintenance) (map[string][]string, []
 // findings; damaged rows each show under their check.
 func TestVerifyFindsDamage(t *testing.T) {
 	t.Parallel()
-	onEachPlace(t, func(t *testing.T, tg storetest.Target) {
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
 		st, closeStore := tg.Open(t)
 		a, b, c := timeline(t, st)
 		d := newCase(t, st, t0.Add(time.Hour), "第四件")

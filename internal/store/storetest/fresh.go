@@ -39,6 +39,18 @@ func Places() []Place {
 	return []Place{{Name: "sqlite", New: FreshSQLite}, {Name: "postgres", New: FreshPostgres}}
 }
 
+// OnEachPlace runs test, in parallel, on a fresh database of every
+// backend, for commands that open the store themselves.
+func OnEachPlace(t *testing.T, test func(t *testing.T, tg Target)) {
+	t.Helper()
+	for _, p := range Places() {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, p.New(t))
+		})
+	}
+}
+
 // FreshSQLite is a new data directory in the test's temporary directory.
 func FreshSQLite(t testing.TB) Target {
 	t.Helper()
