@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/officeday"
 	"github.com/yizhan/yizhan/internal/sla"
 )
 
@@ -55,12 +56,7 @@ func shapeCase(c casework.Case, masked bool) caseView {
 		}
 		c.Routing = &rt
 	}
-	v := caseView{Case: c, StatusLabel: c.Status.Label()}
-	if c.Channel == casework.ChannelOfficeDay {
-		d := sla.DateOf(c.OccurredAt)
-		v.OfficeDay = &d
-	}
-	return v
+	return caseView{Case: c, StatusLabel: c.Status.Label(), OfficeDay: officeday.DayOf(&c)}
 }
 
 // viewEvents masks what a timeline repeats of other reporters.

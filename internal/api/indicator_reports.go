@@ -5,18 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/kpi"
 )
-
-// civilDate is the zone's date of t as midnight UTC, as kpi's periods
-// spell dates.
-func civilDate(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
 
 // rankingFor works out the ranking the query asks for: ?period= (a month
 // 2026-10, a week 2026-W47 or a quarter 2026-Q3; default the last month
@@ -26,7 +19,7 @@ func (s *Server) rankingFor(r *http.Request) (kpi.Ranking, error) {
 	if err := onlyParams(q, "period", "zone_id"); err != nil {
 		return kpi.Ranking{}, err
 	}
-	today := civilDate(s.now())
+	today := kpi.Civil(s.now())
 	p := kpi.LastEndedBy(kpi.Monthly, today.AddDate(0, 0, -1))
 	if v := q.Get("period"); v != "" {
 		var err error

@@ -156,7 +156,7 @@ func (s *Server) valuesTemplate(w http.ResponseWriter, r *http.Request, u accoun
 		if !ind.Active || !mayReportIndicator(u, ind) {
 			continue
 		}
-		p := kpi.LastEndedBy(ind.Cadence, civilDate(today).AddDate(0, 0, -1))
+		p := kpi.LastEndedBy(ind.Cadence, kpi.Civil(today).AddDate(0, 0, -1))
 		rows = append(rows, []string{ind.Code, home.Name, p.String(), "", "", "", ind.Name})
 	}
 	s.writeTable(w, r, "indicator-values", rows)

@@ -141,7 +141,7 @@ func (z *zone) indicators(ctx context.Context, now time.Time) error {
 // and wobbles a little from period to period.
 func indicatorValues(ids, zones []int64, now time.Time) []kpi.Value {
 	rnd := rand.New(rand.NewPCG(2026, 35))
-	yesterday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	yesterday := kpi.Civil(now).AddDate(0, 0, -1)
 	var out []kpi.Value
 	for i, sp := range indicatorSpecs {
 		last := kpi.LastEndedBy(sp.cad, yesterday)

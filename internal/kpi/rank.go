@@ -318,7 +318,7 @@ func rank(rk ranker, ind Indicator, in RankInput, d, dPrev Period) Row {
 	}
 	f, ok := figs[in.Zone.ID]
 	if !ok {
-		if !in.Today.IsZero() && !d.End().Before(civil(in.Today)) {
+		if !in.Today.IsZero() && !d.End().Before(Civil(in.Today)) {
 			row.Pending = true
 			return row
 		}

@@ -136,7 +136,7 @@ func (c *Catalog) resolve(in ValueInput, today time.Time) (Value, *fieldError) {
 	if p.Kind != ind.Cadence {
 		return bad("期别", "period_cadence_mismatch", "指标 %s %s报送，期别 %s 不符（如 %s）", ind.Code, ind.Cadence.Label(), p, example(ind.Cadence))
 	}
-	if p.Start().After(civil(today)) {
+	if p.Start().After(Civil(today)) {
 		return bad("期别", "period_in_future", "期别 %s 尚未开始，不能报送", p)
 	}
 	if in.Value == nil {
@@ -166,8 +166,9 @@ func example(c Cadence) string {
 	return "2026-10"
 }
 
-// civil is the date of t as a midnight-UTC time, comparable with Period's.
-func civil(t time.Time) time.Time {
+// Civil is the date of t (in t's own zone, the zone's for a server's
+// clock) as a midnight-UTC time, comparable with a Period's dates.
+func Civil(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 

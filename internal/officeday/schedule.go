@@ -268,3 +268,13 @@ func Moves(was, will *Schedule) []Move {
 	slices.SortFunc(out, func(a, b Move) int { return strings.Compare(a.Month, b.Month) })
 	return out
 }
+
+// DayOf answers the office day a demand was raised at: the date of its
+// occurred_at for a case of channel office_day, nil for any other case.
+func DayOf(c *casework.Case) *sla.Date {
+	if c.Channel != casework.ChannelOfficeDay {
+		return nil
+	}
+	d := sla.DateOf(c.OccurredAt)
+	return &d
+}

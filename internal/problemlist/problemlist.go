@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/officeday"
 	"github.com/yizhan/yizhan/internal/sla"
 )
 
@@ -137,10 +138,7 @@ func Build(c casework.Case, evs []casework.Event, names Names) Item {
 	if c.EnterpriseID != nil {
 		it.Enterprise = &Ref{ID: *c.EnterpriseID, Name: names.EnterpriseName(*c.EnterpriseID)}
 	}
-	if c.Channel == casework.ChannelOfficeDay {
-		d := sla.DateOf(c.OccurredAt)
-		it.OfficeDay = &d
-	}
+	it.OfficeDay = officeday.DayOf(&c)
 	if c.UnitID != nil {
 		it.LeadUnit = &Ref{ID: *c.UnitID, Name: names.UnitName(*c.UnitID)}
 	}
