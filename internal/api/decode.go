@@ -42,14 +42,23 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// decodeJSON reads the body into v and explains what is wrong with it.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+// readJSONBody reads a body that must hold a JSON value.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil, casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
+	}
+	return body, nil
+}
+
+// decodeJSON reads the body into v and explains what is wrong with it.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return nil, explainJSON(err)
@@ -73,6 +82,9 @@ func explainJSON(err error) error {
 	var fe *fieldError
 	if errors.As(err, &fe) {
 		return casework.Invalid("invalid_field", "字段 %s 无效：%s", fe.field, fe.msg)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return casework.Invalid("unknown_field", "未知字段 %s", name)
 	}
 	if errors.Is(err, sla.ErrDateFormat) {
 		// encoding/json does not say which field a date came from.
@@ -121,19 +133,13 @@ func (e *fieldError) Error() string { return fmt.Sprintf("%s: %s", e.field, e.ms
 // whole: a key the setting does not have is refused (a misspelt key must
 // not pass for an empty setting).
 func decodeReplacement(w http.ResponseWriter, r *http.Request, v any) error {
-	body, err := readBody(w, r)
+	body, err := readJSONBody(w, r)
 	if err != nil {
 		return err
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return casework.Invalid("unknown_field", "未知字段 %s", name)
-		}
 		return explainJSON(err)
 	}
 	if dec.More() {
