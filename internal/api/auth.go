@@ -86,7 +86,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// A locked username or address is refused before the password is
 	// looked at, so the answer's time says nothing about the password.
-	key, addr := loginKey(body.Username), clientAddr(r)
+	key, addr := loginKey(body.Username), clientAddr(r, s.proxies)
 	if wait, ok := s.logins.admit(key, addr, s.now()); !ok {
 		s.tooManyAttempts(w, wait)
 		return

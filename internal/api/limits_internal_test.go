@@ -3,9 +3,12 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/yizhan/yizhan/internal/config"
 )
 
 func TestLoginThrottleStaysBounded(t *testing.T) {
@@ -56,22 +59,57 @@ func TestRequestLimiterForgetsIdleAccounts(t *testing.T) {
 
 func TestClientAddr(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ remote, forwarded, want string }{
-		{"192.0.2.7:51234", "", "192.0.2.7"},
-		{"192.0.2.7:51234", "203.0.113.9", "192.0.2.7"},
-		{"[::ffff:192.0.2.7]:443", "", "192.0.2.7"},
-		{"[2001:db8:1:2:aaaa::1]:443", "", "2001:db8:1:2::/64"},
-		{"[2001:db8:1:2:bbbb::9]:443", "", "2001:db8:1:2::/64"},
-		{"pipe", "", "pipe"},
+	proxies, err := config.ParsePrefixes("127.0.0.1, 10.0.0.0/8,::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		remote, forwarded string
+		trusted           []netip.Prefix
+		want              string
+	}{
+		{"192.0.2.7:51234", "", nil, "192.0.2.7"},
+		{"192.0.2.7:51234", "203.0.113.9", nil, "192.0.2.7"},
+		{"[::ffff:192.0.2.7]:443", "", nil, "192.0.2.7"},
+		{"[2001:db8:1:2:aaaa::1]:443", "", nil, "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:bbbb::9]:443", "", nil, "2001:db8:1:2::/64"},
+		{"pipe", "", nil, "pipe"},
+		// Without a trusted proxy the header is not believed, even from
+		// an address that would be one.
+		{"127.0.0.1:40000", "203.0.113.9", nil, "127.0.0.1"},
+		// Behind a trusted proxy the client is the last hop it appended.
+		{"127.0.0.1:40000", "203.0.113.9", proxies, "203.0.113.9"},
+		{"[::1]:40000", "203.0.113.9", proxies, "203.0.113.9"},
+		{"[::ffff:127.0.0.1]:40000", "203.0.113.9:5555", proxies, "203.0.113.9"},
+		// A client that writes its own header cannot pick its address:
+		// hops are read from the right, past the trusted proxies only.
+		{"127.0.0.1:40000", "198.51.100.1, 203.0.113.9", proxies, "203.0.113.9"},
+		{"127.0.0.1:40000", "198.51.100.1, 203.0.113.9, 10.1.2.3", proxies, "203.0.113.9"},
+		{"127.0.0.1:40000", "2001:db8:1:2:aaaa::1", proxies, "2001:db8:1:2::/64"},
+		// Garbage stops the walk at the last hop that could be read.
+		{"127.0.0.1:40000", "203.0.113.9, nonsense", proxies, "127.0.0.1"},
+		{"127.0.0.1:40000", "nonsense, 10.1.2.3", proxies, "10.1.2.3"},
+		// Nothing forwarded: the proxy's own address.
+		{"127.0.0.1:40000", "", proxies, "127.0.0.1"},
+		// A client that is not a trusted proxy is itself, whatever it sends.
+		{"192.0.2.7:51234", "203.0.113.9", proxies, "192.0.2.7"},
 	} {
 		r, _ := http.NewRequest("POST", "/api/v1/auth/login", nil)
 		r.RemoteAddr = c.remote
 		if c.forwarded != "" {
 			r.Header.Set("X-Forwarded-For", c.forwarded)
 		}
-		if got := clientAddr(r); got != c.want {
-			t.Errorf("clientAddr(%q) = %q, want %q", c.remote, got, c.want)
+		if got := clientAddr(r, c.trusted); got != c.want {
+			t.Errorf("clientAddr(%q, X-Forwarded-For %q, %d proxies) = %q, want %q", c.remote, c.forwarded, len(c.trusted), got, c.want)
 		}
+	}
+	// Two header lines are one list.
+	r, _ := http.NewRequest("POST", "/api/v1/auth/login", nil)
+	r.RemoteAddr = "10.0.0.5:1"
+	r.Header.Add("X-Forwarded-For", "203.0.113.9")
+	r.Header.Add("X-Forwarded-For", "10.0.0.4")
+	if got := clientAddr(r, proxies); got != "203.0.113.9" {
+		t.Errorf("two header lines: %q, want 203.0.113.9", got)
 	}
 }
 

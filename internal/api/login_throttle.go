@@ -217,10 +217,13 @@ func loginKey(username string) string {
 	return k
 }
 
-// clientAddr is the address the throttle counts: the connection's remote
-// address (Yizhan has no trusted-proxy setting, so X-Forwarded-For is not
-// believed), IPv6 cut to its /64.
-func clientAddr(r *http.Request) string {
+// clientAddr is the address the throttle counts, IPv6 cut to its /64:
+// the connection's remote address, or, when that is one of the trusted
+// reverse proxies (`serve --trusted-proxies`), the nearest address in
+// X-Forwarded-For that is not a trusted proxy itself. Hops are read from
+// the right, because only the ones the trusted proxies appended can be
+// believed; a client can write anything to the left of them.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -230,11 +233,45 @@ func clientAddr(r *http.Request) string {
 		return host
 	}
 	ip = ip.Unmap()
+	if isTrusted(trusted, ip) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, ok := parseHop(hops[i])
+			if !ok {
+				break
+			}
+			ip = hop
+			if !isTrusted(trusted, hop) {
+				break
+			}
+		}
+	}
 	if ip.Is6() {
 		p, _ := ip.WithZone("").Prefix(64)
 		return p.String()
 	}
 	return ip.String()
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, perhaps with a
+// port.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	return a.Unmap(), err == nil
+}
+
+// isTrusted says whether ip is one of the trusted proxies.
+func isTrusted(trusted []netip.Prefix, ip netip.Addr) bool {
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryAfter is a wait in whole seconds for a Retry-After header, never 0.

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -85,10 +86,28 @@ func TestLoginLocksAddressAfterItsFailures(t *testing.T) {
 		z.login(fmt.Sprint("user", i), "wrong").expect(t, 401, "bad_credentials")
 	}
 	expectLocked(t, z.login("chen", chenPassword), "900")
-	// Yizhan has no trusted proxy: a forwarded-for header changes nothing.
+	// Without --trusted-proxies a forwarded-for header changes nothing.
 	expectLocked(t, z.login("chen", chenPassword, "X-Forwarded-For", "203.0.113.9"), "900")
 	z.now = t0.Add(16 * time.Minute)
 	z.login("chen", chenPassword).expect(t, 200)
+}
+
+func TestLoginBehindATrustedProxyCountsEachClient(t *testing.T) {
+	t.Parallel()
+	// The test's requests come from 127.0.0.1: here, the reverse proxy.
+	z := newZoneOn(t, storetest.SQLite(t), false, func(d *api.Deps) {
+		d.Login.PerIP = 20
+		d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	})
+	z.call("POST", "/api/v1/users", "admin", map[string]any{
+		"username": "chen", "name": "陈某", "role": "department", "unit_id": z.units["labor"], "password": chenPassword}).expect(t, 201)
+	for i := range 20 {
+		// What the client wrote itself (the left hop) does not save it.
+		z.login(fmt.Sprint("user", i), "wrong", "X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.9", i)).expect(t, 401, "bad_credentials")
+	}
+	expectLocked(t, z.login("chen", chenPassword, "X-Forwarded-For", "203.0.113.9"), "900")
+	// Another client behind the same proxy keeps its own count.
+	z.login("chen", chenPassword, "X-Forwarded-For", "203.0.113.10").expect(t, 200)
 }
 
 func TestLoginUnknownNamesLockLikeKnownOnes(t *testing.T) {

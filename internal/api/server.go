@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,9 @@ type Deps struct {
 	// RateLimit is how many requests per second one account may make,
 	// with bursts of twice that; 0 is no limit.
 	RateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client for the login throttle; none believes the header.
+	TrustedProxies []netip.Prefix
 	// Console serves the web console at every path outside /api, /healthz
 	// and /metrics; nil serves none.
 	Console http.Handler
@@ -83,6 +87,7 @@ type Server struct {
 	tokens    sync.Map // token hash → cachedToken
 	logins    *loginThrottle
 	requests  *requestLimiter // nil when there is no limit
+	proxies   []netip.Prefix
 }
 
 // New builds the server and loads the directory.
@@ -105,6 +110,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		version:   d.Version,
 		logins:    newLoginThrottle(d.Login),
 		requests:  newRequestLimiter(d.RateLimit),
+		proxies:   d.TrustedProxies,
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()

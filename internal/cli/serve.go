@@ -109,6 +109,10 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	if _, err := config.ApplyMemoryLimit(cfg.MemoryLimit); err != nil {
 		return err
 	}
+	proxies, err := config.ParsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	// A signal while starting stops the start where it is (each step
@@ -176,11 +180,12 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		Triage:      learner,
 		Dedup: dedup.Config{Window: cfg.Dedup.Window, Radius: cfg.Dedup.Radius, RepeatHorizon: cfg.Dedup.Horizon,
 			MergeThreshold: cfg.Dedup.Merge, CandidateThreshold: cfg.Dedup.Candidate},
-		NoAutoMerge: cfg.Dedup.NoAutoMerge,
-		Login:       api.LoginLimits{PerUser: cfg.Login.PerUser, PerIP: cfg.Login.PerIP, Window: cfg.Login.Window},
-		RateLimit:   cfg.RateLimit,
-		Console:     web.Handler(),
-		Version:     version(),
+		NoAutoMerge:    cfg.Dedup.NoAutoMerge,
+		Login:          api.LoginLimits{PerUser: cfg.Login.PerUser, PerIP: cfg.Login.PerIP, Window: cfg.Login.Window},
+		RateLimit:      cfg.RateLimit,
+		TrustedProxies: proxies,
+		Console:        web.Handler(),
+		Version:        version(),
 	})
 	if err != nil {
 		closeStore()

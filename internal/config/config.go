@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -40,7 +41,11 @@ type Serve struct {
 	MemoryLimit  string // --memory-limit, YIZHAN_MEMORY_LIMIT
 	Login        Login
 	RateLimit    int // --rate-limit, YIZHAN_RATE_LIMIT: requests per second per account; 0 for none
-	envErr       error
+	// TrustedProxies (--trusted-proxies, YIZHAN_TRUSTED_PROXIES) are the
+	// reverse proxies whose X-Forwarded-For names the client: addresses
+	// or CIDR prefixes, comma-separated; none by default.
+	TrustedProxies string
+	envErr         error
 }
 
 // Login are the settings of the login throttle, which counts in each
@@ -103,6 +108,7 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	var rateLimit int
 	rateLimit, s.envErr = envInt("YIZHAN_RATE_LIMIT", 0)
 	fs.IntVar(&s.RateLimit, "rate-limit", rateLimit, "requests per second one account (token) may make, with bursts of twice that; 0 for no limit (env YIZHAN_RATE_LIMIT)")
+	fs.StringVar(&s.TrustedProxies, "trusted-proxies", env("YIZHAN_TRUSTED_PROXIES", ""), "reverse proxies (addresses or CIDR prefixes, comma-separated, e.g. 127.0.0.1,10.0.0.0/8) whose X-Forwarded-For header names the client for the login throttle; none by default (env YIZHAN_TRUSTED_PROXIES)")
 	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
 }
 
@@ -145,7 +151,38 @@ func (s *Serve) Validate() (*time.Location, error) {
 	if s.Login.Window < time.Minute || s.Login.Window > 24*time.Hour {
 		return nil, fmt.Errorf("config: --login-window must be between 1m and 24h, got %s", s.Login.Window)
 	}
+	if _, err := ParsePrefixes(s.TrustedProxies); err != nil {
+		return nil, err
+	}
 	return loc, nil
+}
+
+// ParsePrefixes reads a comma-separated list of addresses and CIDR
+// prefixes (--trusted-proxies); a bare address is a prefix of itself
+// alone. An empty list is none.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("config: --trusted-proxies: %q is not an address or CIDR prefix", item)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("config: --trusted-proxies: %q is not an address or CIDR prefix", item)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // envInt reads an integer setting's default from the environment.

@@ -56,3 +56,38 @@ func TestServeLimits(t *testing.T) {
 		t.Fatal("YIZHAN_RATE_LIMIT=lots passed")
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	t.Setenv("YIZHAN_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ,fd00::/8,::ffff:192.168.1.1")
+	var s Serve
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	BindServe(fs, &s)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParsePrefixes(s.TrustedProxies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"127.0.0.1/32", "10.0.0.0/8", "fd00::/8", "192.168.1.1/32"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("prefix %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if p, err := ParsePrefixes(" , "); err != nil || len(p) != 0 {
+		t.Errorf("an empty list = %v, %v; want none", p, err)
+	}
+	for _, bad := range []string{"localhost", "10.0.0.0/33", "300.1.1.1", "10.0.0.1;10.0.0.2"} {
+		s.TrustedProxies = bad
+		if _, err := s.Validate(); err == nil {
+			t.Errorf("--trusted-proxies %q passed", bad)
+		}
+	}
+}
