@@ -799,6 +799,47 @@ func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, 
 			t.Errorf("office day %s: no 待回访 row is marked", d.Date)
 		}
 	}
+	// Narrowed to one enterprise, picked by name, the list is the API's
+	// for that enterprise; a name that is no enterprise is refused.
+	const mine = "某五金制品有限公司"
+	var ents struct {
+		Items []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	s.call(lingdao, "GET", "/api/v1/enterprises", nil, &ents)
+	var entID int64
+	for _, e := range ents.Items {
+		if e.Name == mine {
+			entID = e.ID
+		}
+	}
+	var ofMine problemPage
+	s.call(lingdao, "GET", fmt.Sprintf("/api/v1/problem-list?enterprise_id=%d&limit=50", entID), nil, &ofMine)
+	if len(ofMine.Items) == 0 || len(ofMine.Items) >= len(want.Items) {
+		t.Errorf("the demo's %s has %d of the leader's %d items; the filter would show nothing", mine, len(ofMine.Items), len(want.Items))
+	}
+	b.run(lead, "the problem list of one enterprise",
+		chromedp.SetValue(css("#p-day"), ""),
+		chromedp.SetValue(css("#p-ent"), mine),
+		chromedp.Click(css(`#p-form button[type=submit]`)),
+		waitJS(`document.querySelector("#p-loading").hidden && document.querySelector("#p-label").textContent.startsWith(`+jsString(mine)+`)`),
+	)
+	if got := value(b, lead, "one enterprise's rows", js[string](problemRows)); got != ofMine.numbers() {
+		t.Errorf("narrowed to %s the list shows %q, want the API's %q", mine, got, ofMine.numbers())
+	}
+	b.run(lead, "an enterprise that does not exist",
+		chromedp.SetValue(css("#p-ent"), "不存在的公司"),
+		chromedp.Click(css(`#p-form button[type=submit]`)),
+		waitJS(`!document.querySelector("#p-error").hidden && document.querySelector("#p-error").textContent.includes("不存在的公司")`),
+	)
+	b.run(lead, "all enterprises again",
+		waitJS(`(document.querySelector("#p-ent").value = "") === ""`),
+		chromedp.Click(css(`#p-form button[type=submit]`)),
+		waitJS(`document.querySelector("#p-loading").hidden && document.querySelector("#p-error").hidden`),
+	)
+
 	// The workbook of the list shown comes with the leader's token.
 	b.run(lead, "download the problem list",
 		chromedp.Click(css("#p-xlsx")),
@@ -821,7 +862,6 @@ func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, 
 	s.call(qiye, "GET", "/api/v1/problem-list", nil, &own)
 	// Its own: those it raised and those about its enterprise (its
 	// micro-center is among the case's units), none of another's.
-	const mine = "某五金制品有限公司"
 	for _, it := range own.Items {
 		if it.Enterprise != nil && it.Enterprise.Name != mine {
 			t.Errorf("the enterprise account's list has %s of %s", it.Number, it.Enterprise.Name)
@@ -843,6 +883,9 @@ func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, 
 	}
 	if !value(b, ent, "fits", js[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`)) {
 		t.Error("/problems is wider than a phone's screen")
+	}
+	if !value(b, ent, "no enterprise or unit picker", js[bool](`document.querySelector("#p-ent-wrap").hidden && document.querySelector("#p-unit-wrap").hidden`)) {
+		t.Error("the enterprise account is offered filters by enterprise or unit")
 	}
 	b.screenshot(ent, "problems-phone")
 }

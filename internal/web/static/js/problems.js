@@ -1,15 +1,22 @@
 // 企业问题清单: the enterprise demands the account may see, one row each
 // with its owner, deadline, latest progress and how far its loop has come
 // (闭环), filtered by state and by the office day (现场办公日) they were
-// raised at, and the same list as a workbook. Everything comes from
-// GET /api/v1/problem-list, /problem-list/export.xlsx and /office-days.
+// raised at, by enterprise and by unit (lead or co-unit), and the same
+// list as a workbook. Everything comes from GET /api/v1/problem-list,
+// /problem-list/export.xlsx, /office-days, /enterprises and /units.
 
 import {blob, get, qs} from "./api.js";
 import {$, banner, fill, h, save} from "./dom.js";
 import {errorText, start, zone} from "./shell.js";
 import {dateCN, short, when, zoneToday} from "./format.js";
+import {unitOptions, units as loadUnits} from "./units.js";
 
-start();
+const session = start();
+const role = session.user?.role;
+// An enterprise account sees only its own demands, a department only its
+// unit's: the filters that would not narrow anything are not offered.
+const byEnterprise = role !== "enterprise";
+const byUnit = !["enterprise", "department", "station", "grid"].includes(role);
 
 const PAGE = 50;
 
@@ -23,26 +30,71 @@ const state = {
   loading: 0,
   // days are this year's office days held so far, by date.
   days: new Map(),
+  // enterprises are the zone's enterprises by name, for the filter.
+  enterprises: new Map(),
 };
 
 $("p-form").addEventListener("submit", (e) => {
   e.preventDefault();
   applyFilter();
 });
-for (const id of ["p-status", "p-day", "p-recent"]) $(id).addEventListener("change", applyFilter);
+for (const id of ["p-status", "p-day", "p-recent", "p-unit", "p-ent"]) $(id).addEventListener("change", applyFilter);
 $("p-more").addEventListener("click", () => reload(true));
 $("p-xlsx").addEventListener("click", downloadXLSX);
 
 const params = new URLSearchParams(location.search);
 $("p-status").value = params.get("status") || "";
 $("p-recent").value = params.get("recent_days") || "";
-init(params.get("office_day") || "");
+init(params.get("office_day") || "", params.get("enterprise_id") || "", params.get("unit_id") || "");
 
-async function init(day) {
+async function init(day, enterpriseID, unitID) {
   // The office days are listed in the zone's year, so its today is needed first.
   await zone();
-  await loadDays(day);
+  await Promise.all([loadDays(day), loadEnterprises(enterpriseID), loadUnitPicker(unitID)]);
   applyFilter();
+}
+
+/** loadEnterprises fills the enterprise picker (a searchable list). */
+async function loadEnterprises(selectedID) {
+  if (!byEnterprise) return;
+  try {
+    const ans = await get("/api/v1/enterprises");
+    const items = (ans.items || []).slice().sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+    for (const e of items) state.enterprises.set(e.name, e);
+    fill($("p-ent-list"), items.map((e) => h("option", {value: e.name})));
+    const chosen = items.find((e) => String(e.id) === selectedID);
+    $("p-ent").value = chosen ? chosen.name : "";
+    $("p-ent-wrap").hidden = false;
+  } catch (err) {
+    banner($("p-error"), errorText(err));
+  }
+}
+
+/** loadUnitPicker fills the unit select, grouped by kind. */
+async function loadUnitPicker(selectedID) {
+  if (!byUnit) return;
+  try {
+    const map = await loadUnits();
+    fill($("p-unit"),
+      h("option", {value: ""}, "全部单位"),
+      unitOptions(map).map((g) => h("optgroup", {label: g.group},
+        g.items.map(([id, name]) => h("option", {value: id}, name)))));
+    $("p-unit").value = map.has(Number(selectedID)) ? selectedID : "";
+    $("p-unit-wrap").hidden = false;
+  } catch (err) {
+    banner($("p-error"), errorText(err));
+  }
+}
+
+/**
+ * enterpriseID answers the id of the enterprise named in the picker, ""
+ * for none, or null when the name matches no enterprise.
+ */
+function enterpriseID() {
+  const name = $("p-ent").value.trim();
+  if (!name) return "";
+  const e = state.enterprises.get(name);
+  return e ? String(e.id) : null;
 }
 
 /** loadDays fills the office-day select with this year's days held so far. */
@@ -65,7 +117,15 @@ function applyFilter() {
   const day = $("p-day").value;
   // The range applies to the list without an office day; a day shows all its demands.
   $("p-recent").disabled = day !== "";
-  state.filter = {status: $("p-status").value, office_day: day, recent_days: day ? "" : $("p-recent").value};
+  const ent = enterpriseID();
+  if (ent === null) {
+    banner($("p-error"), `没有名为“${$("p-ent").value.trim()}”的企业，请从列表中选择。`);
+    return;
+  }
+  state.filter = {
+    status: $("p-status").value, office_day: day, recent_days: day ? "" : $("p-recent").value,
+    enterprise_id: ent, unit_id: $("p-unit").value,
+  };
   history.replaceState(null, "", location.pathname + qs(state.filter));
   reload(false);
 }
@@ -78,10 +138,11 @@ function applyFilter() {
  */
 function query() {
   const f = state.filter;
-  if (!f.office_day) return {status: f.status, recent_days: f.recent_days};
+  const who = {enterprise_id: f.enterprise_id, unit_id: f.unit_id};
+  if (!f.office_day) return {status: f.status, recent_days: f.recent_days, ...who};
   const [y, m, d] = f.office_day.split("-").map(Number);
   const before = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-  return {status: f.status, office_day: f.office_day, from: before};
+  return {status: f.status, office_day: f.office_day, from: before, ...who};
 }
 
 /** reload fetches the first page again, or the next one when more is true. */
@@ -132,19 +193,26 @@ function kpi(label, value, cls) {
 }
 
 // drawSummary shows the counts: an office day's are the API's, for all
-// the day's demands the account may see; otherwise they are added up from
-// the rows loaded so far, and say so.
+// the day's demands the account may see; otherwise, or when narrowed to an
+// enterprise or a unit, they are added up from the rows loaded so far, and
+// say so.
 function drawSummary() {
-  const day = state.days.get(state.filter.office_day);
+  const f = state.filter;
+  const day = state.days.get(f.office_day);
+  const whose = [
+    f.enterprise_id ? $("p-ent").value.trim() : "",
+    f.unit_id ? $("p-unit").selectedOptions[0].textContent + "主办或协办" : "",
+  ].filter(Boolean).join("、");
   let n, note;
-  if (day) {
+  if (day && !whose) {
     n = day.counts;
     note = `${dateCN(day.date)}（${day.weekday}）现场办公日，${day.place}。统计为当日全部诉求（不受状态筛选影响）。`;
   } else {
     n = count(state.items);
-    const range = {"90": "近 90 天", "366": "近一年"}[state.filter.recent_days] || "近 30 天";
-    const status = state.filter.status ? `中${$("p-status").selectedOptions[0].textContent}的` : "";
-    note = `未办结及${range}内办结或有变化的企业诉求${status}。统计按已加载的 ${state.items.length} 条计算` +
+    const status = f.status ? `中${$("p-status").selectedOptions[0].textContent}的` : "";
+    const range = day ? `${dateCN(day.date)}现场办公日提出的`
+      : `未办结及${{"90": "近 90 天", "366": "近一年"}[f.recent_days] || "近 30 天"}内办结或有变化的`;
+    note = (whose ? whose + "的" : "") + `${range}企业诉求${status}。统计按已加载的 ${state.items.length} 条计算` +
       (state.cursor ? "，还有更多未加载。" : "，已全部加载。");
   }
   $("p-label").textContent = note;
