@@ -62,10 +62,16 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 	}
 	actor := u.Actor()
 	dir := s.directory()
+	scope := dir.ScopeOf(actor)
 	env := s.env()
 	d, err := s.store.Act(r.Context(), store.ActRequest{
-		CaseID: id, Scope: dir.ScopeOf(actor), Command: cmd, Unit: dir.Ref, Now: env.Now,
+		CaseID: id, Scope: scope, Command: cmd, Unit: dir.Ref, Now: env.Now,
 		Decide: func(c casework.Case, refs casework.Refs) (casework.Decision, error) {
+			// Whether this account may act on this case is decided on the
+			// case as the transaction read it.
+			if err := casework.Permit(actor, scope, &c, cmd); err != nil {
+				return casework.Decision{}, err
+			}
 			return casework.Decide(c, cmd, actor, refs, env)
 		},
 	})
@@ -80,7 +86,7 @@ func (s *Server) actOnCase(w http.ResponseWriter, r *http.Request, u account.Use
 	if d.Master != nil {
 		s.Publish(r.Context(), *d.Master, []casework.Event{*d.MasterEvent})
 	}
-	writeJSON(w, http.StatusOK, actionAnswer{caseView: viewCase(d.Case, u.Actor()), Event: d.Event})
+	writeJSON(w, http.StatusOK, actionAnswer{caseView: viewCase(d.Case, actor, scope), Event: d.Event})
 }
 
 func (b actionBody) command() (casework.Command, error) {

@@ -12,7 +12,11 @@ type caseView struct {
 	casework.Case
 	StatusLabel    string            `json:"status_label"`
 	AllowedActions []casework.Action `json:"allowed_actions"`
-	Events         []casework.Event  `json:"events,omitempty"`
+	// CanRate (extension) says whether the account may give the rating
+	// (满意度) when it closes the case: the center and the reporting unit
+	// may, the unit that handled it may not.
+	CanRate bool             `json:"can_rate"`
+	Events  []casework.Event `json:"events,omitempty"`
 
 	// OfficeDay (extension) is the office day a demand of channel
 	// office_day was raised at: the date of its occurred_at.
@@ -21,10 +25,17 @@ type caseView struct {
 
 // viewCase shapes a case for the account asking: reporters' phone numbers
 // are masked for roles that do not need them, and the actions listed are
-// those the account may take now.
-func viewCase(c casework.Case, actor casework.Actor) caseView {
+// those the account, whose part of the zone is scope, may take now.
+func viewCase(c casework.Case, actor casework.Actor, scope casework.Scope) caseView {
 	v := shapeCase(c, !actor.Role.SeesPhones())
-	v.AllowedActions = casework.Available(&c, actor)
+	v.AllowedActions = []casework.Action{}
+	// An action can leave the case out of the account's sight (a return,
+	// a transfer elsewhere): it may then do nothing more to it.
+	if scope.Sees(&c) {
+		v.AllowedActions = casework.Available(&c, actor, scope)
+		rating := 5
+		v.CanRate = casework.Permit(actor, scope, &c, casework.Command{Action: casework.ActionClose, Satisfaction: &rating}) == nil
+	}
 	return v
 }
 

@@ -116,7 +116,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	}
 	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor()))
+	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor(), s.directory().ScopeOf(u.Actor())))
 }
 
 // route asks the routing rules where a new case goes and, when an

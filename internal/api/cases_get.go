@@ -19,7 +19,8 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, err)
 		return
 	}
-	if !s.directory().ScopeOf(u.Actor()).Sees(&c) {
+	scope := s.directory().ScopeOf(u.Actor())
+	if !scope.Sees(&c) {
 		s.fail(w, r, casework.ErrCaseNotFound)
 		return
 	}
@@ -29,7 +30,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		return
 	}
 	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
-	v := viewCase(c, u.Actor())
+	v := viewCase(c, u.Actor(), scope)
 	v.Events = viewEvents(evs, u.Role)
 	writeJSON(w, http.StatusOK, v)
 }

@@ -42,7 +42,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u account.Use
 	}
 	out := caseList{Items: make([]caseView, len(page.Items)), NextCursor: page.NextCursor}
 	for i, c := range page.Items {
-		out.Items[i] = viewCase(c, u.Actor())
+		out.Items[i] = viewCase(c, u.Actor(), f.Scope)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -61,15 +61,19 @@ func TestPauseResumeAndExtension(t *testing.T) {
 	id := z.newCase("dispatcher", nil)
 	path := fmt.Sprintf("/api/v1/cases/%d", id)
 	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["team"]}).expect(t, 200)
-	z.act(id, "responder", map[string]any{"action": "pause", "reason": "等待当事人到场"}).expect(t, 200)
-	z.act(id, "responder", map[string]any{"action": "pause", "reason": "again"}).expect(t, 409, "already_paused")
+	// A handling unit does not stop its own clocks: it asks for an
+	// extension; the center pauses.
+	z.act(id, "responder", map[string]any{"action": "pause", "reason": "等待当事人到场"}).expect(t, 403, "forbidden")
+	z.act(id, "dispatcher", map[string]any{"action": "pause", "reason": "等待当事人到场"}).expect(t, 200)
+	z.act(id, "dispatcher", map[string]any{"action": "pause", "reason": "again"}).expect(t, 409, "already_paused")
 	z.now = t0.Add(2 * time.Hour)
 	c := z.call("GET", path, "dispatcher", nil).expect(t, 200)
 	if d := deadline(c, "accept"); d["paused"] != true || d["breached"] != false {
 		t.Fatalf("paused accept clock %v", d)
 	}
-	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 200)
-	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 409, "not_paused")
+	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 403, "forbidden")
+	z.act(id, "dispatcher", map[string]any{"action": "resume"}).expect(t, 200)
+	z.act(id, "dispatcher", map[string]any{"action": "resume"}).expect(t, 409, "not_paused")
 	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
 	// Five minutes from creation, moved by the two paused hours.
 	if d := deadline(c, "accept"); d["due_at"] != "2026-11-27T11:05:00+08:00" {

@@ -33,6 +33,25 @@ func (s Scope) Sees(c *Case) bool {
 	return c.UnitID == nil && s.Center
 }
 
+// Holds reports whether the case is the scope's to handle: held by one of
+// its units, or, for a center account, waiting at the center.
+func (s Scope) Holds(c *Case) bool {
+	if s.All {
+		return true
+	}
+	if c.UnitID != nil {
+		return s.Units[*c.UnitID]
+	}
+	return s.Center
+}
+
+// Raised reports whether one of the scope's units reported the case (its
+// origin unit): the enterprise that raised a demand, the grid that
+// reported an incident.
+func (s Scope) Raised(c *Case) bool {
+	return s.All || c.OriginUnitID != nil && s.Units[*c.OriginUnitID]
+}
+
 // UnitIDs lists the scope's units, for queries.
 func (s Scope) UnitIDs() []int64 {
 	out := make([]int64, 0, len(s.Units))
@@ -44,7 +63,8 @@ func (s Scope) UnitIDs() []int64 {
 
 // centerActions are decisions the command center takes: sending a case
 // out, merging duplicates, correcting the classification, reopening, and
-// recording the follow-up call's rating (回访).
+// stopping the clocks (挂起: a handling unit that needs more time asks for
+// an extension, which a leader or the center approves).
 var centerActions = map[Action]bool{
 	ActionDispatch:    true,
 	ActionMerge:       true,
@@ -52,7 +72,8 @@ var centerActions = map[Action]bool{
 	ActionDismissDups: true,
 	ActionReclassify:  true,
 	ActionReopen:      true,
-	ActionFollowUp:    true,
+	ActionPause:       true,
+	ActionResume:      true,
 }
 
 // Authorize says whether the account's role may take the action at all;
@@ -77,6 +98,40 @@ func Authorize(a Actor, act Action) error {
 	}
 	if centerActions[act] {
 		return Forbidden("forbidden", "“%s”由指挥中心执行，%s账号无此权限", act.Label(), a.Role.Label())
+	}
+	return nil
+}
+
+// Permit says whether the account may take cmd on a case it sees
+// (Scope.Sees): the role first (Authorize), then, for the handling roles,
+// how its units stand to the case. Only the unit that holds a case handles
+// it; a unit that helps on it (co-unit), was told of it or reported it may
+// add a note or escalate, so that no one else hands back, settles or
+// hands to the police a case another unit holds. The rating (满意度) is
+// the reporter's: a handling unit closes without one (the center's
+// follow-up call records it), and the unit that reported the case may
+// close it with its rating or rate it afterwards (回访评价). The center's
+// roles and leaders act on every case they see, as their roles allow.
+func Permit(a Actor, s Scope, c *Case, cmd Command) error {
+	if err := Authorize(a, cmd.Action); err != nil {
+		return err
+	}
+	switch a.Role {
+	case RoleAdmin, RoleDispatcher, RoleLeader:
+		return nil
+	}
+	rating := cmd.Action == ActionFollowUp || cmd.Action == ActionClose && cmd.Satisfaction != nil
+	switch {
+	case cmd.Action == ActionNote || cmd.Action == ActionEscalate:
+		return nil
+	case rating && s.Raised(c):
+		return nil
+	case cmd.Action == ActionFollowUp:
+		return Forbidden("forbidden", "回访评价由指挥中心或提出诉求的单位录入")
+	case !s.Holds(c) && !(cmd.Action == ActionClose && s.Raised(c)):
+		return Forbidden("not_holder", "该工单不由本单位承办，本单位只能批注或上报")
+	case rating:
+		return Forbidden("self_rating", "满意度须由诉求人评价：承办单位办结时请不填满意度，由指挥中心回访录入或由提出诉求的单位评价")
 	}
 	return nil
 }

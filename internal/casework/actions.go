@@ -139,14 +139,15 @@ func next(a Action, s Status) Status {
 }
 
 // Available lists what an account may do to a case now: what the state
-// machine allows from its status, what the account's role may do, and
+// machine allows from its status, what the account may do to this case
+// (Permit: its role, and whether its units hold or reported it), and
 // what the case's state makes meaningful (resume only when paused, an
 // extension decision only when one is pending, unmerge only when merged).
 // A console shows only these buttons.
-func Available(c *Case, a Actor) []Action {
+func Available(c *Case, a Actor, s Scope) []Action {
 	out := []Action{}
 	for _, act := range Actions {
-		if !Allowed(act, c.Status) || Authorize(a, act) != nil {
+		if !Allowed(act, c.Status) || Permit(a, s, c, Command{Action: act}) != nil {
 			continue
 		}
 		switch act {
@@ -168,6 +169,10 @@ func Available(c *Case, a Actor) []Action {
 			}
 		case ActionReturn:
 			if c.FirstReceiver {
+				continue
+			}
+		case ActionFollowUp:
+			if c.Satisfaction != nil {
 				continue
 			}
 		}

@@ -75,9 +75,13 @@ function fieldsFor(action, c, unitMap, preset) {
       );
       break;
     case "close":
+      // The rating is the reporter's: the unit that handled the case
+      // closes without one (the API says who may: can_rate).
       els.push(
-        selectField("satisfaction", "回访满意度（选填）", [["", "未评价"], ["5", "5 分 · 非常满意"], ["4", "4 分 · 满意"], ["3", "3 分 · 基本满意"], ["2", "2 分 · 不满意"], ["1", "1 分 · 非常不满意"]], ""),
-        textField("note", "回访情况（选填）", {rows: 2}),
+        c.can_rate
+          ? selectField("satisfaction", "回访满意度（选填）", [["", "未评价"], ["5", "5 分 · 非常满意"], ["4", "4 分 · 满意"], ["3", "3 分 · 基本满意"], ["2", "2 分 · 不满意"], ["1", "1 分 · 非常不满意"]], "")
+          : h("p", {class: "small muted"}, "满意度由诉求人评价：办结后由指挥中心回访录入。"),
+        textField("note", c.can_rate ? "回访情况（选填）" : "办结说明（选填）", {rows: 2}),
       );
       break;
     case "follow_up":
