@@ -95,14 +95,10 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 		}
 		f.Risk = v
 	}
-	if v := q.Get("unit_id"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return f, casework.Invalid("invalid_unit_id", "unit_id 须为整数")
-		}
-		f.UnitID = &id
-	}
 	var err error
+	if f.UnitID, err = s.refParam(q, "unit_id"); err != nil {
+		return f, err
+	}
 	if f.From, err = s.parseTime("from", q.Get("from")); err != nil {
 		return f, err
 	}
@@ -136,15 +132,27 @@ func splitList(v string) []string {
 
 // parseTime reads a period bound: an RFC 3339 time, or a date taken as
 // midnight in the zone's time zone.
+// earliestQuery and latestQuery bound the times a query may name.
+var (
+	earliestQuery = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestQuery   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 func (s *Server) parseTime(name, v string) (*time.Time, error) {
 	if v == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return &t, nil
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02", v, s.loc)
 	}
-	if t, err := time.ParseInLocation("2006-01-02", v, s.loc); err == nil {
-		return &t, nil
+	if err != nil {
+		return nil, casework.Invalid("invalid_"+name, "%s 须为 RFC 3339 时间或 YYYY-MM-DD 日期，收到“%s”", name, v)
 	}
-	return nil, casework.Invalid("invalid_"+name, "%s 须为 RFC 3339 时间或 YYYY-MM-DD 日期，收到“%s”", name, v)
+	// A period reaches as far as any record could; beyond it a year is a
+	// typo, and the zone's time zone has no offset to show it in.
+	if t.Before(earliestQuery) || !t.Before(latestQuery) {
+		return nil, casework.Invalid("invalid_"+name, "%s 须在 1970 年到 2199 年之间，收到“%s”", name, v)
+	}
+	return &t, nil
 }

@@ -123,12 +123,8 @@ func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User,
 		f.ActiveSince = &since
 	}
 	for name, dst := range map[string]**int64{"enterprise_id": &f.EnterpriseID, "unit_id": &f.InvolvesUnitID} {
-		if v := q.Get(name); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return pq, casework.Invalid("invalid_"+name, "%s 须为整数", name)
-			}
-			*dst = &id
+		if *dst, err = s.refParam(q, name); err != nil {
+			return pq, err
 		}
 	}
 	for _, st := range splitList(q.Get("status")) {

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/yizhan/yizhan/internal/casework"
@@ -18,12 +21,23 @@ type errorDetail struct {
 	Message string `json:"message"`
 }
 
+// writeJSON answers v as JSON. It is encoded whole before the status is
+// sent, so that a value that cannot be encoded (a time outside the years
+// JSON can hold) answers a 500 the log explains instead of a success with
+// an empty body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		slog.Error("api: encode answer", "err", err, "type", fmt.Sprintf("%T", v))
+		buf.Reset()
+		_ = json.NewEncoder(&buf).Encode(errorBody{Error: errorDetail{Code: "internal_error", Message: "服务器内部错误，请稍后重试"}})
+		status = http.StatusInternalServerError
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // the client may have gone; nothing to do about it
+	_, _ = w.Write(buf.Bytes()) // the client may have gone; nothing to do about it
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {

@@ -90,14 +90,14 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, err)
 		return
 	}
+	unit, err := s.refParam(q, "unit_id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var cells []stats.Cell
-	if v := q.Get("unit_id"); v != "" {
-		unit, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil {
-			s.fail(w, r, casework.Invalid("invalid_unit_id", "unit_id 须为整数"))
-			return
-		}
-		cells, err = s.store.UnitCells(r.Context(), line, &unit, from, to)
+	if unit != nil {
+		cells, err = s.store.UnitCells(r.Context(), line, unit, from, to)
 	} else {
 		cells, err = s.store.SummaryCells(r.Context(), line, from, to)
 	}
@@ -105,7 +105,11 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, stats.Summarize(cells, line, from, to))
+	sum := stats.Summarize(cells, line, from, to)
+	if sum.Line == "" {
+		sum.Line = "all" // as it was asked
+	}
+	writeJSON(w, http.StatusOK, sum)
 }
 
 // filter reads the breakdown filters.
@@ -136,13 +140,11 @@ func (s *Server) statsFilter(q url.Values, extra ...string) (stats.Filter, error
 		return f, casework.Invalid("invalid_risk", "风险等级须为 low、medium 或 high")
 	}
 	for name, dst := range map[string]**int64{"unit_id": &f.UnitID, "grid_id": &f.GridID, "enterprise_id": &f.Enterprise} {
-		if v := q.Get(name); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return f, casework.Invalid("invalid_"+name, "%s 须为整数", name)
-			}
-			*dst = &id
+		id, err := s.refParam(q, name)
+		if err != nil {
+			return f, err
 		}
+		*dst = id
 	}
 	return f, nil
 }
@@ -389,10 +391,13 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 		}
 		// A calendar date: PeriodOf places it in s.loc.
 		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			return t, casework.Invalid("invalid_"+name, "%s 须为 YYYY-MM-DD 日期", name)
+		if err != nil || t.Before(earliestQuery) || !t.Before(latestQuery) {
+			return t, casework.Invalid("invalid_"+name, "%s 须为 1970 年到 2199 年之间的 YYYY-MM-DD 日期", name)
 		}
 		return t, nil
+	}
+	if kind != stats.KindSummary && (rest.Get("from") != "" || rest.Get("to") != "") {
+		return req, casework.Invalid("invalid_period", "日报、周报、月报的期间由 date、week、month 指定，不接受 from、to；任意期间请用 summary")
 	}
 	switch kind {
 	case stats.KindDaily:
@@ -410,13 +415,13 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 	case stats.KindMonthly:
 		start := today
 		if m := q.Get("month"); m != "" {
-			if start, err = time.Parse("2006-01", m); err != nil {
-				return req, casework.Invalid("invalid_month", "month 须为 YYYY-MM")
+			if start, err = time.Parse("2006-01", m); err != nil || start.Before(earliestQuery) || !start.Before(latestQuery) {
+				return req, casework.Invalid("invalid_month", "month 须为 1970 年到 2199 年之间的 YYYY-MM")
 			}
 		}
 		req.From, req.To = stats.PeriodOf(kind, start, s.loc)
 	}
-	if kind == stats.KindSummary || rest.Get("from") != "" || rest.Get("to") != "" {
+	if kind == stats.KindSummary {
 		from, to, err := s.statsPeriod(rest)
 		if err != nil {
 			return req, err
@@ -426,6 +431,14 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 		for k := range rest {
 			return req, casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k)
 		}
+	}
+	// A report of nothing, or of a day, week or month that has not begun,
+	// would only print zeros and falls of 100%.
+	if !req.From.Before(req.To) {
+		return req, casework.Invalid("invalid_period", "报告期间为空：from 须早于 to")
+	}
+	if kind != stats.KindSummary && req.From.After(s.now()) {
+		return req, casework.Invalid("period_in_future", "报告期间（%s 起）尚未开始", req.From.In(s.loc).Format("2006-01-02"))
 	}
 	return req, nil
 }

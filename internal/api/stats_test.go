@@ -59,8 +59,16 @@ func TestSummary(t *testing.T) {
 	if e.body["total"].(float64) != 0 || e.body["success_rate"].(float64) != 0 || len(e.body["by_category"].([]any)) != 4 {
 		t.Fatalf("empty period %s", e.raw)
 	}
-	for _, q := range []string{"from=2026-12-01&to=2026-11-01", "from=昨天", "to=2026-13-45", "line=tax", "colour=red", "unit_id=x"} {
+	for _, q := range []string{"from=2026-12-01&to=2026-11-01", "from=昨天", "to=2026-13-45", "line=tax", "colour=red", "unit_id=x", "unit_id=999", "from=0001-01-01"} {
 		z.call("GET", "/api/v1/stats/summary?"+q, "leader", nil).expect(t, 400)
+	}
+	// References to nothing are refused, not answered with zeros.
+	z.call("GET", "/api/v1/stats/summary?unit_id=999", "leader", nil).expect(t, 400, "unknown_unit")
+	z.call("GET", "/api/v1/cases?unit_id=999", "leader", nil).expect(t, 400, "unknown_unit")
+	z.call("GET", "/api/v1/problem-list?enterprise_id=999", "leader", nil).expect(t, 400, "unknown_enterprise")
+	z.call("GET", "/api/v1/stats/breakdown?grid_id=999", "leader", nil).expect(t, 400, "unknown_unit")
+	if all := z.call("GET", "/api/v1/stats/summary?line=all", "leader", nil).expect(t, 200); all.str("line") != "all" {
+		t.Errorf("line=all answers line %q", all.str("line"))
 	}
 	z.call("GET", "/api/v1/stats/summary", "responder", nil).expect(t, 403)
 	// Per unit, from the rollup by unit: the team holds the five it handled.
@@ -137,4 +145,18 @@ func TestBreakdownsAndReports(t *testing.T) {
 	z.call("GET", "/api/v1/reports/summary.pdf", "leader", nil).expect(t, 404)
 	z.call("GET", "/api/v1/reports/monthly.txt?month=2026-13", "leader", nil).expect(t, 400)
 	z.call("GET", "/api/v1/reports/summary.xlsx?from=2026-12-01&to=2026-11-01", "leader", nil).expect(t, 400)
+	for q, code := range map[string]string{
+		// A period of nothing prints its end before its start.
+		"summary.txt?from=2026-01-01&to=2026-01-01": "invalid_period",
+		// A month's report is of its month: from/to would retitle another period.
+		"monthly.txt?from=2026-01-01":               "invalid_period",
+		"weekly.txt?week=2026-11-27&to=2026-12-01":  "invalid_period",
+		"monthly.txt?month=2027-05":                 "period_in_future",
+		"daily.txt?date=2026-12-25":                 "period_in_future",
+		"monthly.txt?month=0001-01":                 "invalid_month",
+		"daily.txt?date=0001-01-01":                 "invalid_date",
+		"summary.txt?from=0001-01-01&to=2026-01-01": "invalid_from",
+	} {
+		z.call("GET", "/api/v1/reports/"+q, "leader", nil).expect(t, 400, code)
+	}
 }

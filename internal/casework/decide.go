@@ -3,6 +3,7 @@ package casework
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -131,8 +132,8 @@ func Decide(c Case, cmd Command, actor Actor, refs Refs, env Env) (Decision, err
 		Actor:     actor.Username,
 		ActorName: actor.Name,
 		UnitID:    cloneID(actor.UnitID),
-		Note:      strings.TrimSpace(cmd.Note),
-		Reason:    strings.TrimSpace(cmd.Reason),
+		Note:      visible(cmd.Note),
+		Reason:    visible(cmd.Reason),
 	}
 	d := Decision{}
 
@@ -501,6 +502,19 @@ func needUnit(cmd Command, refs Refs) error {
 		return Invalid("unknown_unit", "承办单位 %d 不存在", *cmd.UnitID)
 	}
 	return nil
+}
+
+// visible answers s trimmed of white space, or "" when nothing in it
+// would show on a screen: only control characters, zero-width spaces or
+// direction marks.
+func visible(s string) string {
+	s = strings.TrimSpace(s)
+	for _, r := range s {
+		if unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return s
+		}
+	}
+	return ""
 }
 
 func checkText(field, s string) error {

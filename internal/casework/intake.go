@@ -60,7 +60,7 @@ func (in *Intake) Validate(actor Actor) error {
 	if !utf8.ValidString(in.Text) {
 		return Invalid("invalid_utf8", "text 含有非法的 UTF-8 字符")
 	}
-	if strings.TrimSpace(in.Text) == "" {
+	if visible(in.Text) == "" {
 		return Invalid("text_required", "诉求内容 text 不能为空")
 	}
 	if n := utf8.RuneCountInString(in.Text); n > MaxTextLen {
@@ -121,6 +121,11 @@ func defaultChannel(r Role) string {
 // MaxClockSkew is how far past now a report's occurred_at may lie.
 const MaxClockSkew = 10 * time.Minute
 
+// EarliestOccurrence bounds a report's occurred_at from below: what a
+// caller reports happened in living memory of the zone, and a time before
+// it is a typo (a year 0001 from an empty field in the source system).
+var EarliestOccurrence = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Receive builds a new case from a validated report. The classification a
 // person gave wins over triage's; police and risk always come from triage
 // until someone corrects them. The store assigns id and number.
@@ -140,6 +145,9 @@ func Receive(in Intake, cls Classification, types TypeChecker, actor Actor, now 
 		// a typo (a wrong year, a.m. for p.m.).
 		if in.OccurredAt.After(now.Add(MaxClockSkew)) {
 			return Case{}, Event{}, Invalid("occurred_at_in_future", "事发时间 occurred_at（%s）晚于当前时间", in.OccurredAt.In(now.Location()).Format("2006-01-02 15:04"))
+		}
+		if in.OccurredAt.Before(EarliestOccurrence) {
+			return Case{}, Event{}, Invalid("occurred_at_too_early", "事发时间 occurred_at（%s）早于 2000 年，请核对", in.OccurredAt.UTC().Format("2006-01-02"))
 		}
 		occurred = in.OccurredAt.In(now.Location())
 	}
