@@ -133,6 +133,20 @@ func TestBreakdownsAndReports(t *testing.T) {
 	if header != "纠纷类别" {
 		t.Fatalf("header %q", header)
 	}
+	// 说明: each label beside its own text.
+	for row, label := range []string{"计算口径", "指标口径", "环比与同比", "报告文字", "生成时间"} {
+		a, _ := f.GetCellValue("说明", fmt.Sprintf("A%d", row+1))
+		b, _ := f.GetCellValue("说明", fmt.Sprintf("B%d", row+1))
+		if a != label || b == "" {
+			t.Errorf("说明 row %d: %q beside %q, want %q beside its text", row+1, a, b, label)
+		}
+	}
+	if b, _ := f.GetCellValue("说明", "B2"); !strings.Contains(b, "成功调处率 =") {
+		t.Errorf("指标口径 reads %q", b)
+	}
+	if b, _ := f.GetCellValue("说明", "B5"); !strings.HasPrefix(b, "2026-") {
+		t.Errorf("生成时间 reads %q", b)
+	}
 	h := z.call("GET", "/api/v1/reports/daily.html?date=2026-11-27", "leader", nil).expect(t, 200)
 	if !strings.Contains(string(h.raw), "值班日报") || !strings.Contains(string(h.raw), "@media print") {
 		t.Fatal("daily html report")

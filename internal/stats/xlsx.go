@@ -224,17 +224,18 @@ func notes(f *excelize.File, r *Report) error {
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	lines := []string{
-		"计算口径", Method,
-		"成功调处率 = 成功调处数 ÷ 纠纷总数；重复报警率 = 合并的重复报警 ÷ 全部报警；重复纠纷率 = 关联为重复纠纷的 ÷ 纠纷总数；回访率 = 已办结（已回访）÷ 已处置；满意率 = 评价 4–5 分的 ÷ 已评价。",
-		"环比与同比", r.Trend.ComparedPeriods,
-		"报告文字", r.Text,
-		"生成时间", r.GeneratedAt.Format(time.RFC3339),
+	// Each row is a label and its text; a pair per row, so that a line
+	// without its label cannot shift the rest.
+	rows := [][2]string{
+		{"计算口径", Method},
+		{"指标口径", "成功调处率 = 成功调处数 ÷ 纠纷总数；重复报警率 = 合并的重复报警 ÷ 全部报警；重复纠纷率 = 关联为重复纠纷的 ÷ 纠纷总数；回访率 = 已办结（已回访）÷ 已处置；满意率 = 评价 4–5 分的 ÷ 已评价。"},
+		{"环比与同比", r.Trend.ComparedPeriods},
+		{"报告文字", r.Text},
+		{"生成时间", r.GeneratedAt.Format(time.RFC3339)},
 	}
-	for i := 0; i+1 < len(lines); i += 2 {
-		row := i/2 + 1
-		_ = f.SetCellValue(sheet, fmt.Sprintf("A%d", row), lines[i])
-		_ = f.SetCellValue(sheet, fmt.Sprintf("B%d", row), lines[i+1])
+	for i, row := range rows {
+		_ = f.SetCellValue(sheet, fmt.Sprintf("A%d", i+1), row[0])
+		_ = f.SetCellValue(sheet, fmt.Sprintf("B%d", i+1), row[1])
 	}
 	_ = f.SetColWidth(sheet, "A", "A", 14)
 	_ = f.SetColWidth(sheet, "B", "B", 120)
