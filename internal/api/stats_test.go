@@ -3,11 +3,15 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/yizhan/yizhan/internal/store"
+	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
 // resolveCase takes a case to resolved with an outcome, at the zone's clock.
@@ -173,4 +177,28 @@ func TestBreakdownsAndReports(t *testing.T) {
 	} {
 		z.call("GET", "/api/v1/reports/"+q, "leader", nil).expect(t, 400, code)
 	}
+}
+
+// TestReturnsAndTransfersCountTheUnitThatPassedTheCaseOn: 各单位退单、转办
+// counts a transfer against the unit the case left, not the one it went
+// to, on both backends.
+func TestReturnsAndTransfersCountTheUnitThatPassedTheCaseOn(t *testing.T) {
+	t.Parallel()
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		z := newZoneOn(t, st, false)
+		id := z.newCase("dispatcher", nil)
+		z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["team"]}).expect(t, 200)
+		z.act(id, "responder", map[string]any{"action": "transfer", "unit_id": z.units["labor"], "reason": "欠薪归劳动保障"}).expect(t, 200)
+		z.act(id, "labor", map[string]any{"action": "return", "reason": "需先期处置"}).expect(t, 200)
+		r := z.call("GET", "/api/v1/stats/returns?from=2026-11-27&to=2026-11-28", "leader", nil).expect(t, 200)
+		got := map[string][2]float64{}
+		for _, u := range r.body["units"].([]any) {
+			m := u.(map[string]any)
+			got[m["unit_name"].(string)] = [2]float64{m["returns"].(float64), m["transfers"].(float64)}
+		}
+		want := map[string][2]float64{"政务110先期处置队": {0, 1}, "劳动保障监察中队": {1, 0}}
+		if !maps.Equal(got, want) {
+			t.Fatalf("returns and transfers by unit %v, want %v (%s)", got, want, r.raw)
+		}
+	})
 }

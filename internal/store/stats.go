@@ -295,17 +295,30 @@ func (s *Store) StageTimes(ctx context.Context, f stats.Filter) ([]stats.StageTi
 	return out, rows.Err()
 }
 
-// ActionsByUnit counts the events of an action in [from, to) by unit (of
-// one line's cases when line is set): the returns (退单) per unit, the
-// buck-passing indicator.
+// The unit a transfer left (its event's unit_id is the unit it went
+// to), as SQLite spells it; rebind turns it into PostgreSQL's.
+const (
+	transferFrom   = `CAST(json_extract(data, '$.details.from_unit_id') AS INTEGER)`
+	pgTransferFrom = `CAST(data::jsonb -> 'details' ->> 'from_unit_id' AS BIGINT)`
+)
+
+// ActionsByUnit counts the events of an action in [from, to) by the unit
+// that passed the case on (of one line's cases when line is set): the
+// returns (退单) and transfers (转办) per unit, the buck-passing
+// indicator. A return's unit is the unit that handed it back; a
+// transfer's, the unit it left.
 func (s *Store) ActionsByUnit(ctx context.Context, action casework.Action, line string, from, to time.Time) ([]stats.UnitCount, error) {
-	q := `SELECT COALESCE(unit_id, 0), COUNT(*) FROM case_events WHERE action = ? AND at >= ? AND at < ?`
+	unit := "COALESCE(unit_id, 0)"
+	if action == casework.ActionTransfer {
+		unit = "COALESCE(" + transferFrom + ", 0)"
+	}
+	q := `SELECT ` + unit + `, COUNT(*) FROM case_events WHERE action = ? AND at >= ? AND at < ?`
 	args := []any{string(action), micros(from), micros(to)}
 	if line != "" {
 		q += ` AND case_id IN (SELECT id FROM cases WHERE line = ?)`
 		args = append(args, line)
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.rebind(q+` GROUP BY COALESCE(unit_id, 0) ORDER BY 2 DESC`), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.rebind(q+` GROUP BY `+unit+` ORDER BY 2 DESC`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s by unit: %w", action, err)
 	}

@@ -220,7 +220,7 @@ func (s *Store) rebind(q string) string {
 	if s.dialect != Postgres {
 		return q
 	}
-	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport).Replace(q)
+	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport, transferFrom, pgTransferFrom).Replace(q)
 	var b strings.Builder
 	n := 0
 	for _, r := range q {
