@@ -31,6 +31,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u account.Use
 		return
 	}
 	f.Scope = s.directory().ScopeOf(u.Actor())
+	f.PhonesHidden = !u.Role.SeesPhones()
 	page, err := s.store.ListCases(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)

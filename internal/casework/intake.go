@@ -81,6 +81,7 @@ func (in *Intake) Validate(actor Actor) error {
 	if p := in.Reporter.Phone; p != "" && !validPhone(p) {
 		return Invalid("invalid_phone", "联系电话“%s”格式不正确", p)
 	}
+	in.Reporter.Phone = CanonicalPhone(in.Reporter.Phone)
 	if in.Location != nil && !in.Location.Valid() {
 		return Invalid("invalid_location", "坐标超出 WGS-84 范围：纬度应在 -90 到 90，经度应在 -180 到 180")
 	}
@@ -92,6 +93,39 @@ func (in *Intake) Validate(actor Actor) error {
 
 // validPhone accepts digits with an optional leading + and separators, as
 // callers' numbers arrive from switchboards (0579-12345678, +8613800000001).
+// CanonicalPhone is a phone number as Yizhan keeps it, so that one line
+// written two ways is found as one: its digits only, without the country
+// code of a mobile number (+86 139-0000-5555 is 13900005555). What is not
+// a phone number comes back trimmed, as it was.
+func CanonicalPhone(p string) string {
+	if d, ok := PhoneOf(p); ok {
+		return d
+	}
+	return strings.TrimSpace(p)
+}
+
+// PhoneOf answers p as CanonicalPhone keeps it, and whether p is a phone
+// number at all (digits, spaces, dashes, a leading +).
+func PhoneOf(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	if !validPhone(p) {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	for _, cc := range []string{"0086", "86"} {
+		if rest, ok := strings.CutPrefix(d, cc); ok && len(rest) == 11 && rest[0] == '1' {
+			return rest, true
+		}
+	}
+	return d, true
+}
+
 func validPhone(p string) bool {
 	digits := 0
 	for i, r := range p {

@@ -23,6 +23,10 @@ type CaseFilter struct {
 	UnitID   *int64
 	From, To *time.Time // created in [From, To)
 	Q        string     // a case number, a phone number, or words of the text, address or reporter
+	// PhonesHidden: the account sees phone numbers masked, so Q does not
+	// match them (an employer must not find who complained by trying a
+	// worker's number).
+	PhonesHidden bool
 	Limit    int
 	Cursor   string
 
@@ -127,8 +131,17 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := "%" + escapeLike(q) + "%"
-		add(`(number = ? OR reporter_phone = ? OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
-			q, q, like, like, like)
+		// A phone number, however written, finds the reporter's and the
+		// callers' merged into the case (extra's callers list), unless
+		// the account sees phones masked. Short numbers (110, an
+		// extension) are no caller's.
+		if phone, ok := casework.PhoneOf(q); ok && len(phone) >= 7 && !f.PhonesHidden {
+			add(`(number = ? OR reporter_phone = ? OR extra LIKE ? ESCAPE '\' OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
+				strings.ToUpper(q), phone, `%"`+escapeLike(phone)+`"%`, like, like, like)
+		} else {
+			add(`(number = ? OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
+				strings.ToUpper(q), like, like, like)
+		}
 	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)

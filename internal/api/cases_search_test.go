@@ -1,0 +1,68 @@
+package api_test
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// found answers the numbers a search finds, as the account sees them.
+func (z *zone) found(user, q string) []string {
+	z.t.Helper()
+	r := z.call("GET", "/api/v1/cases?q="+url.QueryEscape(q), user, nil).expect(z.t, 200)
+	var out []string
+	for _, it := range r.body["items"].([]any) {
+		out = append(out, it.(map[string]any)["number"].(string))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestSearchFindsPhonesHoweverWrittenAndNumbersInAnyCase(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	a := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "邻居装修噪音扰民",
+		"reporter": map[string]any{"name": "王某", "phone": "+86 139-0000-5555"}}).expect(t, 201)
+	if p := a.body["reporter"].(map[string]any)["phone"]; p != "13900005555" {
+		t.Fatalf("the phone is kept as %v, want 13900005555", p)
+	}
+	aNum := a.str("number")
+	for _, q := range []string{"13900005555", "139 0000 5555", "+86 13900005555", strings.ToLower(aNum)} {
+		if got := z.found("dispatcher", q); !slices.Equal(got, []string{aNum}) {
+			t.Errorf("q=%q finds %v, want %s", q, got, aNum)
+		}
+	}
+
+	// A caller merged into a master is found on the master too.
+	master := z.newCase("dispatcher", map[string]any{"text": "厂门口工人讨薪", "reporter": map[string]any{"name": "赵某", "phone": "13511112222"}})
+	dup := z.newCase("dispatcher", map[string]any{"text": "又有人报厂门口讨薪", "reporter": map[string]any{"name": "钱某", "phone": "137-0000-3333"}})
+	z.act(dup, "dispatcher", map[string]any{"action": "merge", "into": master}).expect(t, 200)
+	numbers := func(ids ...int64) []string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, z.call("GET", "/api/v1/cases/"+itoa(id), "dispatcher", nil).expect(t, 200).str("number"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got, want := z.found("dispatcher", "13700003333"), numbers(master, dup); !slices.Equal(got, want) {
+		t.Errorf("the merged caller's number finds %v, want the master and the duplicate %v", got, want)
+	}
+	// Short numbers are no caller's: 110 is searched as words only.
+	z.found("dispatcher", "110")
+
+	// An account that sees phones masked cannot find who called by
+	// trying a number, only by words.
+	own := z.call("POST", "/api/v1/cases", "enterprise", map[string]any{"line": "enterprise", "text": "厂区门口道路破损",
+		"reporter": map[string]any{"name": "孙某", "phone": "13922223333"}}).expect(t, 201).str("number")
+	if got := z.found("enterprise", "13922223333"); len(got) != 0 {
+		t.Errorf("the enterprise account finds %v by a phone number", got)
+	}
+	if got := z.found("enterprise", "道路破损"); !slices.Equal(got, []string{own}) {
+		t.Errorf("the enterprise account finds %v by words, want %s", got, own)
+	}
+	if got := z.found("dispatcher", "13922223333"); !slices.Equal(got, []string{own}) {
+		t.Errorf("the dispatcher finds %v by the phone, want %s", got, own)
+	}
+}
