@@ -41,16 +41,17 @@ func auditCommand() *cobra.Command {
 	var from, to, user, caseRef, format, out string
 	var verify bool
 	cmd := &cobra.Command{
-		Use:   "audit",
-		Short: "write the action log (操作审计) of a period as JSON lines or CSV; --verify checks the store's consistency",
-		Args:  cobra.NoArgs,
+		Use: "audit",
+		Short: msg("导出一段时间的操作审计日志（JSON 行或 CSV）；--verify 检查数据库的一致性",
+			"write the action log (操作审计) of a period as JSON lines or CSV; --verify checks the store's consistency"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if verify {
 				for _, name := range []string{"from", "to", "user", "case", "format", "out"} {
 					if cmd.Flags().Changed(name) {
-						return fmt.Errorf("--verify checks the whole store and takes no --%s", name)
+						return errorf("--verify 检查整个数据库，不能与 --%s 同用", "--verify checks the whole store and takes no --%s", name)
 					}
 				}
 				m, err := openMaintenance(ctx, st)
@@ -61,10 +62,10 @@ func auditCommand() *cobra.Command {
 				return runVerify(ctx, m, cmd.OutOrStdout())
 			}
 			if format != "jsonl" && format != "csv" {
-				return fmt.Errorf("--format must be jsonl or csv, got %q", format)
+				return errorf("--format 只能是 jsonl 或 csv，收到 %q", "--format must be jsonl or csv, got %q", format)
 			}
 			if from == "" && caseRef == "" {
-				return fmt.Errorf("--from is required (with --case alone, the case's whole timeline)")
+				return errorf("缺少 --from（只给 --case 时导出该工单的全部记录）", "--from is required (with --case alone, the case's whole timeline)")
 			}
 			loc := config.ZoneLocation()
 			var f store.AuditFilter
@@ -77,7 +78,7 @@ func auditCommand() *cobra.Command {
 			if user != "" {
 				id, err := strconv.ParseInt(user, 10, 64)
 				if err != nil || id < 0 {
-					return fmt.Errorf("--user must be an account id (a number), got %q", user)
+					return errorf("--user 应为账号编号（数字），收到 %q", "--user must be an account id (a number), got %q", user)
 				}
 				f.ActorID = &id
 			}
@@ -89,7 +90,7 @@ func auditCommand() *cobra.Command {
 			if caseRef != "" {
 				id, _, err := m.FindCase(ctx, caseRef)
 				if errors.Is(err, casework.ErrCaseNotFound) {
-					return fmt.Errorf("--case %s: no such case", caseRef)
+					return errorf("--case %s：没有这件工单", "--case %s: no such case", caseRef)
 				}
 				if err != nil {
 					return err
@@ -109,19 +110,25 @@ func auditCommand() *cobra.Command {
 				return err
 			}
 			if out != "" && out != "-" {
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %d events to %s\n", n, out)
+				fmt.Fprintf(cmd.OutOrStdout(), msg("已将 %d 条记录写入 %s\n", "wrote %d events to %s\n"), n, out)
 			}
 			return nil
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
-	cmd.Flags().StringVar(&from, "from", "", "start of the period, YYYY-MM-DD or RFC 3339 (inclusive; required unless --case)")
-	cmd.Flags().StringVar(&to, "to", "", "end of the period, YYYY-MM-DD or RFC 3339 (exclusive; default: no end)")
-	cmd.Flags().StringVar(&user, "user", "", "only the actions of this account id")
-	cmd.Flags().StringVar(&caseRef, "case", "", "only the actions on this case (number or id)")
-	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl or csv")
-	cmd.Flags().StringVar(&out, "out", "-", "file to write, - for standard output")
-	cmd.Flags().BoolVar(&verify, "verify", false, "check the store's consistency instead; exit 1 on any finding")
+	cmd.Flags().StringVar(&from, "from", "", msg(
+		"时段起点，YYYY-MM-DD 或 RFC 3339（含；未给 --case 时必填）",
+		"start of the period, YYYY-MM-DD or RFC 3339 (inclusive; required unless --case)"))
+	cmd.Flags().StringVar(&to, "to", "", msg(
+		"时段终点，YYYY-MM-DD 或 RFC 3339（不含；默认不设终点）",
+		"end of the period, YYYY-MM-DD or RFC 3339 (exclusive; default: no end)"))
+	cmd.Flags().StringVar(&user, "user", "", msg("只导出此账号编号的操作", "only the actions of this account id"))
+	cmd.Flags().StringVar(&caseRef, "case", "", msg("只导出此工单的操作（工单编号或 id）", "only the actions on this case (number or id)"))
+	cmd.Flags().StringVar(&format, "format", "jsonl", msg("jsonl 或 csv", "jsonl or csv"))
+	cmd.Flags().StringVar(&out, "out", "-", msg("写入的文件，- 为标准输出", "file to write, - for standard output"))
+	cmd.Flags().BoolVar(&verify, "verify", false, msg(
+		"改为检查数据库的一致性；发现任何问题即以退出码 1 结束",
+		"check the store's consistency instead; exit 1 on any finding"))
 	return cmd
 }
 
@@ -229,7 +236,7 @@ func runVerify(ctx context.Context, m *store.Maintenance, w io.Writer) error {
 	shown := map[string]int{}
 	checks, err := m.Verify(ctx, func(f store.Finding) error {
 		if shown[f.Check]++; shown[f.Check] <= maxShownFindings {
-			_, err := fmt.Fprintf(w, "FINDING %s: %s\n", f.Check, f.Detail)
+			_, err := fmt.Fprintf(w, msg("发现问题 %s：%s\n", "FINDING %s: %s\n"), f.Check, f.Detail)
 			return err
 		}
 		return nil
@@ -241,21 +248,21 @@ func runVerify(ctx context.Context, m *store.Maintenance, w io.Writer) error {
 	for _, c := range checks {
 		switch {
 		case c.Skipped != "":
-			fmt.Fprintf(w, "skipped  %-22s %s\n", c.Name, c.Skipped)
+			fmt.Fprintf(w, msg("跳过     %-22s %s\n", "skipped  %-22s %s\n"), c.Name, c.Skipped)
 		case c.Findings == 0:
-			fmt.Fprintf(w, "ok       %-22s %s\n", c.Name, c.Title)
+			fmt.Fprintf(w, msg("通过     %-22s %s\n", "ok       %-22s %s\n"), c.Name, c.Title)
 		default:
 			more := ""
 			if c.Findings > maxShownFindings {
-				more = fmt.Sprintf(" (%d shown)", maxShownFindings)
+				more = fmt.Sprintf(msg("（显示 %d 个）", " (%d shown)"), maxShownFindings)
 			}
-			fmt.Fprintf(w, "FAILED   %-22s %s: %d findings%s\n", c.Name, c.Title, c.Findings, more)
+			fmt.Fprintf(w, msg("未通过   %-22s %s：%d 个问题%s\n", "FAILED   %-22s %s: %d findings%s\n"), c.Name, c.Title, c.Findings, more)
 		}
 		total += c.Findings
 	}
 	if total > 0 {
-		return fmt.Errorf("audit --verify: %d findings", total)
+		return errorf("audit --verify：发现 %d 个问题", "audit --verify: %d findings", total)
 	}
-	fmt.Fprintf(w, "no findings in %d checks\n", len(checks))
+	fmt.Fprintf(w, msg("%d 项检查均未发现问题\n", "no findings in %d checks\n"), len(checks))
 	return nil
 }

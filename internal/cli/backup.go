@@ -20,12 +20,13 @@ func backupCommand() *cobra.Command {
 	var out string
 	var force bool
 	cmd := &cobra.Command{
-		Use:   "backup",
-		Short: "write a consistent online copy of the SQLite store (restore: place it as DIR/yizhan.db)",
-		Args:  cobra.NoArgs,
+		Use: "backup",
+		Short: msg("在线备份 SQLite 数据库，得到一致的副本（恢复：将其放为 DIR/yizhan.db）",
+			"write a consistent online copy of the SQLite store (restore: place it as DIR/yizhan.db)"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return fmt.Errorf("--out FILE is required")
+				return errorf("缺少 --out FILE", "--out FILE is required")
 			}
 			if store.IsPostgresURL(st.DBURL) {
 				return store.ErrBackupPostgres
@@ -41,14 +42,15 @@ func backupCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "backup %s: %s, %d cases, schema version %d, integrity ok, in %s\n",
+			fmt.Fprintf(cmd.OutOrStdout(), msg("备份 %s：%s，工单 %d 件，结构版本 %d，完整性检查通过，用时 %s\n",
+				"backup %s: %s, %d cases, schema version %d, integrity ok, in %s\n"),
 				res.File, byteSize(res.Bytes), res.Cases, res.SchemaVersion, res.Took.Round(time.Millisecond))
 			return nil
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
-	cmd.Flags().StringVar(&out, "out", "", "the backup file to write (required)")
-	cmd.Flags().BoolVar(&force, "force", false, "replace --out if it exists")
+	cmd.Flags().StringVar(&out, "out", "", msg("要写入的备份文件（必填）", "the backup file to write (required)"))
+	cmd.Flags().BoolVar(&force, "force", false, msg("--out 已存在时覆盖", "replace --out if it exists"))
 	return cmd
 }
 
@@ -63,5 +65,5 @@ func byteSize(n int64) string {
 		div *= unit
 		exp++
 	}
-	return fmt.Sprintf("%.1f %ciB (%d bytes)", float64(n)/float64(div), "KMGTPE"[exp], n)
+	return fmt.Sprintf(msg("%.1f %ciB（%d 字节）", "%.1f %ciB (%d bytes)"), float64(n)/float64(div), "KMGTPE"[exp], n)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"runtime/pprof"
@@ -23,9 +22,10 @@ func benchCommand() *cobra.Command {
 	var o bench.Options
 	var only, out, cpuProfile, traceFile, memLimit string
 	cmd := &cobra.Command{
-		Use:   "bench",
-		Short: "measure intake, actions, reads, the summary, the duplicate check, SLA firing, live events, memory and start-up (JSON)",
-		Args:  cobra.NoArgs,
+		Use: "bench",
+		Short: msg("测量受理、办理操作、查询、汇总、查重、时限触发、实时推送、内存和启动（输出 JSON）",
+			"measure intake, actions, reads, the summary, the duplicate check, SLA firing, live events, memory and start-up (JSON)"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// The benchmark runs the server in this process: it gets the
 			// server's memory limit.
@@ -92,21 +92,28 @@ func benchCommand() *cobra.Command {
 			}
 			if len(res.Failed) > 0 {
 				names := slices.Sorted(maps.Keys(res.Failed))
-				return fmt.Errorf("%d benchmarks could not be measured (%s): see \"failed\" in the report", len(names), strings.Join(names, ", "))
+				return errorf("%d 项基准未能测出（%s）：见报告中的 \"failed\"",
+					"%d benchmarks could not be measured (%s): see \"failed\" in the report", len(names), strings.Join(names, ", "))
 			}
 			return nil
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
 	config.BindMemoryLimit(cmd.Flags(), &memLimit)
-	cmd.Flags().IntVar(&o.Clients, "clients", 64, "concurrent HTTP clients")
-	cmd.Flags().DurationVar(&o.Duration, "duration", 10*time.Second, "how long each load runs")
-	cmd.Flags().StringVar(&only, "only", "", "comma-separated: startup,intake,actions,read,summary,dedup,sse,memory,sla (default all)")
-	cmd.Flags().IntVar(&o.SSEClients, "sse-clients", 1000, "server-sent-event clients for the fan-out")
-	cmd.Flags().IntVar(&o.SLAClocks, "sla-clocks", 100000, "open SLA clocks for the firing benchmark")
-	cmd.Flags().DurationVar(&o.SLAWindow, "sla-window", 60*time.Second, "how long the SLA benchmark watches firings")
-	cmd.Flags().StringVar(&out, "out", "-", "file for the JSON report")
-	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (go tool pprof) to this file")
-	cmd.Flags().StringVar(&traceFile, "trace", "", "write an execution trace of the whole run (go tool trace: scheduling, blocking, GC) to this file")
+	cmd.Flags().IntVar(&o.Clients, "clients", 64, msg("并发的 HTTP 客户端数", "concurrent HTTP clients"))
+	cmd.Flags().DurationVar(&o.Duration, "duration", 10*time.Second, msg("每项负载持续的时间", "how long each load runs"))
+	cmd.Flags().StringVar(&only, "only", "", msg(
+		"逗号分隔：startup,intake,actions,read,summary,dedup,sse,memory,sla（默认全部）",
+		"comma-separated: startup,intake,actions,read,summary,dedup,sse,memory,sla (default all)"))
+	cmd.Flags().IntVar(&o.SSEClients, "sse-clients", 1000, msg("实时推送（SSE）扇出测试的客户端数", "server-sent-event clients for the fan-out"))
+	cmd.Flags().IntVar(&o.SLAClocks, "sla-clocks", 100000, msg("时限触发测试中计时的时限数", "open SLA clocks for the firing benchmark"))
+	cmd.Flags().DurationVar(&o.SLAWindow, "sla-window", 60*time.Second, msg("时限测试观察触发的时长", "how long the SLA benchmark watches firings"))
+	cmd.Flags().StringVar(&out, "out", "-", msg("JSON 报告写入的文件", "file for the JSON report"))
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", msg(
+		"将整个运行的 CPU 剖析（go tool pprof）写入此文件",
+		"write a CPU profile of the whole run (go tool pprof) to this file"))
+	cmd.Flags().StringVar(&traceFile, "trace", "", msg(
+		"将整个运行的执行跟踪（go tool trace：调度、阻塞、GC）写入此文件",
+		"write an execution trace of the whole run (go tool trace: scheduling, blocking, GC) to this file"))
 	return cmd
 }

@@ -75,8 +75,8 @@ func TestMigrateCommand(t *testing.T) {
 		var first string
 		for range 2 {
 			code, out := run(append([]string{"migrate", "--status"}, tg.Args...)...)
-			if code != 0 || !strings.Contains(out, "applied  0001_core.sql") || !strings.Contains(out, "2026-11-27T09:30:00+08:00") ||
-				!strings.Contains(out, "pending  "+pending[0]) || !strings.Contains(out, fmt.Sprintf("schema version 2, %d pending", len(pending))) {
+			if code != 0 || !strings.Contains(out, "已执行   0001_core.sql") || !strings.Contains(out, "2026-11-27T09:30:00+08:00") ||
+				!strings.Contains(out, "待执行   "+pending[0]) || !strings.Contains(out, fmt.Sprintf("结构版本 2，%d 项待执行", len(pending))) {
 				t.Fatalf("status: %d\n%s", code, out)
 			}
 			if first != "" && out != first {
@@ -85,12 +85,12 @@ func TestMigrateCommand(t *testing.T) {
 			first = out
 		}
 		code, out := run(append([]string{"migrate"}, tg.Args...)...)
-		if code != 0 || !strings.Contains(out, "applied "+pending[0]+"\n") || !strings.Contains(out, "applied "+pending[len(pending)-1]+"\n") ||
-			!strings.Contains(out, fmt.Sprintf("schema version %d, up to date", len(all))) || strings.Contains(out, "0001_core") {
+		if code != 0 || !strings.Contains(out, "已执行 "+pending[0]+"\n") || !strings.Contains(out, "已执行 "+pending[len(pending)-1]+"\n") ||
+			!strings.Contains(out, fmt.Sprintf("结构版本 %d，已是最新", len(all))) || strings.Contains(out, "0001_core") {
 			t.Fatalf("migrate: %d\n%s", code, out)
 		}
 		code, out = run(append([]string{"migrate"}, tg.Args...)...)
-		if code != 0 || out != fmt.Sprintf("nothing to do: schema version %d is up to date\n", len(all)) {
+		if code != 0 || out != fmt.Sprintf("无需迁移：结构版本 %d 已是最新\n", len(all)) {
 			t.Fatalf("second migrate: %d\n%s", code, out)
 		}
 	})
@@ -104,7 +104,7 @@ func TestMigrateCommand(t *testing.T) {
 		t.Fatalf("migrate --status created %s", fresh)
 	}
 	code, out := run("migrate", "--data", fresh)
-	if code != 0 || !strings.Contains(out, "created a new store in "+fresh) || !strings.Contains(out, "applied 0001_core.sql") {
+	if code != 0 || !strings.Contains(out, "已在 "+fresh+" 新建数据库") || !strings.Contains(out, "已执行 0001_core.sql") {
 		t.Fatalf("migrate of a new directory: %d\n%s", code, out)
 	}
 	st, err := store.Open(context.Background(), store.Options{DataDir: fresh, Location: storetest.Zone})
@@ -184,7 +184,7 @@ func TestAuditCommand(t *testing.T) {
 
 		file := filepath.Join(t.TempDir(), "audit.csv")
 		code, out := run(append(append([]string{"audit"}, tg.Args...), "--from", "2026-11-27", "--format", "csv", "--out", file)...)
-		if code != 0 || out != "wrote 8 events to "+file+"\n" {
+		if code != 0 || out != "已将 8 条记录写入 "+file+"\n" {
 			t.Fatalf("csv: %d %s", code, out)
 		}
 		f, err := os.Open(file)
@@ -235,15 +235,15 @@ func TestAuditVerifyCommand(t *testing.T) {
 		a, _ := history(t, tg)
 		args := append([]string{"audit", "--verify"}, tg.Args...)
 		code, out := run(args...)
-		if code != 0 || !strings.Contains(out, "no findings in 11 checks") || strings.Contains(out, "FINDING") {
+		if code != 0 || !strings.Contains(out, "11 项检查均未发现问题") || strings.Contains(out, "发现问题 ") {
 			t.Fatalf("a sound store: %d\n%s", code, out)
 		}
 		tg.Exec(t, fmt.Sprintf(`DELETE FROM case_events WHERE case_id = %d AND seq = 2`, a.ID),
 			`UPDATE status_counts SET n = n + 1 WHERE line = 'incident' AND status = 'received'`)
 		code, out = run(args...)
-		if code != 1 || !strings.Contains(out, "FINDING event_numbers: case "+fmt.Sprint(a.ID)+" ("+a.Number+"): its 3 events are numbered 1..4, not 1..3") ||
-			!strings.Contains(out, "FINDING status_counts: line incident, status received: status_counts counts 2, the cases table has 1") ||
-			!strings.Contains(out, "FAILED   status_counts") || !strings.Contains(out, "yizhan: audit --verify: 2 findings") {
+		if code != 1 || !strings.Contains(out, "发现问题 event_numbers：case "+fmt.Sprint(a.ID)+" ("+a.Number+"): its 3 events are numbered 1..4, not 1..3") ||
+			!strings.Contains(out, "发现问题 status_counts：line incident, status received: status_counts counts 2, the cases table has 1") ||
+			!strings.Contains(out, "未通过   status_counts") || !strings.Contains(out, "yizhan: audit --verify：发现 2 个问题") {
 			t.Fatalf("a damaged store: %d\n%s", code, out)
 		}
 	})
@@ -272,7 +272,7 @@ func TestBackupCommand(t *testing.T) {
 	a, _ := history(t, tg)
 	file := filepath.Join(t.TempDir(), "yizhan-20261127.db")
 	code, out := run("backup", "--data", tg.Options.DataDir, "--out", file)
-	if code != 0 || !strings.HasPrefix(out, "backup "+file+": ") || !strings.Contains(out, "3 cases, schema version") || !strings.Contains(out, "integrity ok") {
+	if code != 0 || !strings.HasPrefix(out, "备份 "+file+"：") || !strings.Contains(out, "工单 3 件，结构版本") || !strings.Contains(out, "完整性检查通过") {
 		t.Fatalf("backup: %d %s", code, out)
 	}
 	before, _ := os.ReadFile(file)
@@ -370,7 +370,7 @@ func TestMaintenanceBesideARunningServer(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	if !strings.HasPrefix(results["migrate --data"], "nothing to do") || !strings.Contains(results["audit --verify"], "no findings") {
+	if !strings.HasPrefix(results["migrate --data"], "无需迁移") || !strings.Contains(results["audit --verify"], "均未发现问题") {
 		t.Fatalf("results %v", results)
 	}
 	mu.Lock()

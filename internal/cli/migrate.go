@@ -20,9 +20,10 @@ func migrateCommand() *cobra.Command {
 	var st config.Store
 	var status bool
 	cmd := &cobra.Command{
-		Use:   "migrate",
-		Short: "bring the store's schema up to date (--status: only list applied and pending migrations)",
-		Args:  cobra.NoArgs,
+		Use: "migrate",
+		Short: msg("将数据库结构升级到最新（--status：只列出已执行和待执行的迁移）",
+			"bring the store's schema up to date (--status: only list applied and pending migrations)"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
 			var m *store.Maintenance
@@ -33,7 +34,7 @@ func migrateCommand() *cobra.Command {
 				var created bool
 				m, created, err = store.CreateMaintenance(cmd.Context(), maintenanceOptions(st))
 				if created {
-					fmt.Fprintf(out, "created a new store in %s\n", cmp.Or(st.DataDir, "./data"))
+					fmt.Fprintf(out, msg("已在 %s 新建数据库\n", "created a new store in %s\n"), cmp.Or(st.DataDir, "./data"))
 				}
 			}
 			if err != nil {
@@ -53,18 +54,18 @@ func migrateCommand() *cobra.Command {
 				return err
 			}
 			if len(applied) == 0 {
-				fmt.Fprintf(out, "nothing to do: schema version %d is up to date\n", s.Version)
+				fmt.Fprintf(out, msg("无需迁移：结构版本 %d 已是最新\n", "nothing to do: schema version %d is up to date\n"), s.Version)
 				return nil
 			}
 			for _, a := range applied {
-				fmt.Fprintf(out, "applied %s\n", a.Name)
+				fmt.Fprintf(out, msg("已执行 %s\n", "applied %s\n"), a.Name)
 			}
-			fmt.Fprintf(out, "schema version %d, up to date\n", s.Version)
+			fmt.Fprintf(out, msg("结构版本 %d，已是最新\n", "schema version %d, up to date\n"), s.Version)
 			return nil
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
-	cmd.Flags().BoolVar(&status, "status", false, "only list applied and pending migrations; change nothing")
+	cmd.Flags().BoolVar(&status, "status", false, msg("只列出已执行和待执行的迁移，不做任何改动", "only list applied and pending migrations; change nothing"))
 	return cmd
 }
 
@@ -74,20 +75,22 @@ func printMigrationStatus(w io.Writer, s store.MigrationStatus) {
 	for _, m := range s.Steps {
 		switch {
 		case m.Unknown:
-			fmt.Fprintf(w, "unknown  %-28s %s (applied by a newer yizhan)\n", m.Name, m.AppliedAt.Format(time.RFC3339))
+			fmt.Fprintf(w, msg("未知     %-28s %s（由更新版本的 yizhan 执行）\n", "unknown  %-28s %s (applied by a newer yizhan)\n"),
+				m.Name, m.AppliedAt.Format(time.RFC3339))
 		case m.Applied:
-			fmt.Fprintf(w, "applied  %-28s %s\n", m.Name, m.AppliedAt.Format(time.RFC3339))
+			fmt.Fprintf(w, msg("已执行   %-28s %s\n", "applied  %-28s %s\n"), m.Name, m.AppliedAt.Format(time.RFC3339))
 		default:
-			fmt.Fprintf(w, "pending  %s\n", m.Name)
+			fmt.Fprintf(w, msg("待执行   %s\n", "pending  %s\n"), m.Name)
 		}
 	}
 	switch pending, unknown := len(s.Pending()), len(s.Unknown()); {
 	case unknown > 0:
-		fmt.Fprintf(w, "schema version %d is newer than this yizhan's %d\n", s.Version, s.Latest)
+		fmt.Fprintf(w, msg("结构版本 %d 比本程序所知的 %d 更新\n", "schema version %d is newer than this yizhan's %d\n"), s.Version, s.Latest)
 	case pending > 0:
-		fmt.Fprintf(w, "schema version %d, %d pending (yizhan migrate applies them)\n", s.Version, pending)
+		fmt.Fprintf(w, msg("结构版本 %d，%d 项待执行（运行 yizhan migrate 执行）\n", "schema version %d, %d pending (yizhan migrate applies them)\n"),
+			s.Version, pending)
 	default:
-		fmt.Fprintf(w, "schema version %d, up to date\n", s.Version)
+		fmt.Fprintf(w, msg("结构版本 %d，已是最新\n", "schema version %d, up to date\n"), s.Version)
 	}
 }
 

@@ -19,11 +19,14 @@ import (
 )
 
 // TestMain lets a test start the real server as a separate process (the
-// test binary itself), so that it can be killed with SIGKILL.
+// test binary itself), so that it can be killed with SIGKILL. The tests
+// read the command line in Chinese, the default, whatever the shell's
+// YIZHAN_LANG; TestLanguageSwitch sets it for English.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("YIZHAN_TEST_EXEC"); args != "" {
 		os.Exit(Execute(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
 	}
+	os.Unsetenv("YIZHAN_LANG")
 	os.Exit(m.Run())
 }
 

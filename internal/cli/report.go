@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -19,26 +18,27 @@ func reportCommand() *cobra.Command {
 	var st config.Store
 	var from, to, format, line, kind, out, org string
 	cmd := &cobra.Command{
-		Use:   "report",
-		Short: "write the summary, daily, weekly or monthly report (xlsx, html or text)",
-		Args:  cobra.NoArgs,
+		Use: "report",
+		Short: msg("生成汇总报表或值班日报、周报、月报（xlsx、html 或文本）",
+			"write the summary, daily, weekly or monthly report (xlsx, html or text)"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			loc := config.ZoneLocation()
 			req := stats.Request{Kind: kind, Line: line, Org: org}
 			if line == "all" {
 				req.Line = ""
 			} else if !casework.Line(line).Valid() {
-				return fmt.Errorf("--line must be incident, enterprise, worker or all, got %q", line)
+				return errorf("--line 只能是 incident、enterprise、worker 或 all，收到 %q", "--line must be incident, enterprise, worker or all, got %q", line)
 			}
 			switch kind {
 			case stats.KindSummary, stats.KindDaily, stats.KindWeekly, stats.KindMonthly:
 			default:
-				return fmt.Errorf("--kind must be summary, daily, weekly or monthly, got %q", kind)
+				return errorf("--kind 只能是 summary、daily、weekly 或 monthly，收到 %q", "--kind must be summary, daily, weekly or monthly, got %q", kind)
 			}
 			switch format {
 			case "xlsx", "html", "text":
 			default:
-				return fmt.Errorf("--format must be xlsx, html or text, got %q", format)
+				return errorf("--format 只能是 xlsx、html 或 text，收到 %q", "--format must be xlsx, html or text, got %q", format)
 			}
 			var err error
 			if req.From, req.To, err = reportPeriod(kind, from, to, loc, time.Now()); err != nil {
@@ -73,13 +73,19 @@ func reportCommand() *cobra.Command {
 		},
 	}
 	config.BindStore(cmd.Flags(), &st)
-	cmd.Flags().StringVar(&from, "from", "", "start of the period, YYYY-MM-DD or RFC 3339 (inclusive)")
-	cmd.Flags().StringVar(&to, "to", "", "end of the period, YYYY-MM-DD or RFC 3339 (exclusive)")
-	cmd.Flags().StringVar(&format, "format", "text", "xlsx, html or text")
-	cmd.Flags().StringVar(&line, "line", "incident", "incident, enterprise, worker or all")
-	cmd.Flags().StringVar(&kind, "kind", stats.KindSummary, "summary, daily (值班日报), weekly or monthly")
-	cmd.Flags().StringVar(&out, "out", "-", "file to write, - for standard output")
-	cmd.Flags().StringVar(&org, "org", "", "name of the platform in the report (default 开发区综合指挥平台)")
+	cmd.Flags().StringVar(&from, "from", "", msg("时段起点，YYYY-MM-DD 或 RFC 3339（含）", "start of the period, YYYY-MM-DD or RFC 3339 (inclusive)"))
+	cmd.Flags().StringVar(&to, "to", "", msg("时段终点，YYYY-MM-DD 或 RFC 3339（不含）", "end of the period, YYYY-MM-DD or RFC 3339 (exclusive)"))
+	cmd.Flags().StringVar(&format, "format", "text", msg("xlsx、html 或 text", "xlsx, html or text"))
+	cmd.Flags().StringVar(&line, "line", "incident", msg(
+		"incident（非警务警情）、enterprise（企业诉求）、worker（职工诉求）或 all（全部）",
+		"incident, enterprise, worker or all"))
+	cmd.Flags().StringVar(&kind, "kind", stats.KindSummary, msg(
+		"summary（汇总）、daily（值班日报）、weekly（周报）或 monthly（月报）",
+		"summary, daily (值班日报), weekly or monthly"))
+	cmd.Flags().StringVar(&out, "out", "-", msg("写入的文件，- 为标准输出", "file to write, - for standard output"))
+	cmd.Flags().StringVar(&org, "org", "", msg(
+		"报表中的平台名称（默认“开发区综合指挥平台”）",
+		"name of the platform in the report (default 开发区综合指挥平台)"))
 	return cmd
 }
 
@@ -93,7 +99,7 @@ func reportPeriod(kind, from, to string, loc *time.Location, now time.Time) (tim
 		}
 		t, err := time.ParseInLocation("2006-01-02", v, loc)
 		if err != nil {
-			return t, fmt.Errorf("--%s must be YYYY-MM-DD or RFC 3339, got %q", name, v)
+			return t, errorf("--%s 应为 YYYY-MM-DD 或 RFC 3339，收到 %q", "--%s must be YYYY-MM-DD or RFC 3339, got %q", name, v)
 		}
 		return t, nil
 	}
@@ -124,7 +130,7 @@ func reportPeriod(kind, from, to string, loc *time.Location, now time.Time) (tim
 		end = t
 	}
 	if start.After(end) {
-		return start, end, fmt.Errorf("--from must not be after --to")
+		return start, end, errorf("--from 不能晚于 --to", "--from must not be after --to")
 	}
 	return start, end, nil
 }

@@ -19,8 +19,14 @@ var Version = ""
 // Execute runs the command line and answers the process exit code.
 func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := &cobra.Command{
-		Use:           "yizhan",
-		Short:         "Yizhan 一站：开发区社会治理中心一站式指挥平台",
+		Use: "yizhan",
+		Short: msg("一站：开发区社会治理中心一站式指挥平台",
+			"Yizhan: the one-stop command platform of a development zone's social governance center"),
+		Long: msg("一站：开发区社会治理中心一站式指挥平台。\n\n命令行默认以中文输出；设置环境变量 YIZHAN_LANG=en 改为英文。",
+			"Yizhan: the one-stop command platform of a development zone's social governance center.\n\n"+
+				"The command line answers in English because YIZHAN_LANG=en; without it, in Chinese."),
+		Args:          cobra.ArbitraryArgs,
+		RunE:          unknownCommand,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -29,6 +35,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(serveCommand(), versionCommand(), reportCommand(), classifyCommand(), triageCommand(), genCommand(), benchCommand(), migrateCommand(), backupCommand(), auditCommand())
+	localize(root)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "yizhan:", err)
 		return 1
@@ -36,11 +43,24 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return 0
 }
 
+// unknownCommand is yizhan without a command, which shows the help, or
+// with one it does not know, which is an error (exit 1).
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cmd.Help()
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		return errorf("未知命令 %q，是否要用 %q？（yizhan --help 列出全部命令）",
+			"unknown command %q: did you mean %q? (yizhan --help lists them all)", args[0], s[0])
+	}
+	return errorf("未知命令 %q（yizhan --help 列出全部命令）", "unknown command %q (yizhan --help lists them all)", args[0])
+}
+
 func versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "print the version",
-		Args:  cobra.NoArgs,
+		Short: msg("显示版本号", "print the version"),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), "yizhan", version())
 			return err

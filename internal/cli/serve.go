@@ -33,8 +33,8 @@ func serveCommand() *cobra.Command {
 	var cfg config.Serve
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "run the server (API, console, background services)",
-		Args:  cobra.NoArgs,
+		Short: msg("启动服务：接口、网页端和后台任务", "run the server (API, console, background services)"),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			loc, err := cfg.Validate()
 			if err != nil {
@@ -61,7 +61,7 @@ func startTriage(ctx context.Context, file string, st *store.Store, log *slog.Lo
 	}
 	l := &learn.Learner{Taxonomy: tax, Source: st, Log: log}
 	if err := l.Train(ctx); err != nil {
-		return nil, fmt.Errorf("train triage: %w", err)
+		return nil, errorf("训练研判模型：%w", "train triage: %w", err)
 	}
 	return l, nil
 }
@@ -141,7 +141,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	}
 	if err := ensureAdmin(ctx, st, cfg.AdminToken, log, time.Now()); err != nil {
 		closeStore()
-		return fmt.Errorf("bootstrap admin: %w", err)
+		return errorf("创建管理员：%w", "bootstrap admin: %w", err)
 	}
 	learner, err := startTriage(ctx, cfg.TaxonomyFile, st, log)
 	if err != nil {
@@ -156,7 +156,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		loaded, err := demo.LoadIfEmpty(context.WithoutCancel(ctx), st, loc, time.Now(), learner)
 		if err != nil {
 			closeStore()
-			return fmt.Errorf("load demo: %w", err)
+			return errorf("载入演示数据：%w", "load demo: %w", err)
 		}
 		if loaded {
 			log.Info("已载入演示数据（演示账号密码见 README）")
@@ -198,7 +198,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		}
 		if err != nil {
 			closeStore()
-			return fmt.Errorf("routing rules %s: %w", cfg.RoutingFile, err)
+			return errorf("流转规则 %s：%w", "routing rules %s: %w", cfg.RoutingFile, err)
 		}
 		log.Info("routing rules installed", "file", cfg.RoutingFile)
 	}
@@ -217,7 +217,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	if err != nil {
 		stopBG()
 		closeStore()
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return errorf("无法监听 %s：%w", "listen on %s: %w", cfg.Addr, err)
 	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),

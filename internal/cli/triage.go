@@ -57,9 +57,10 @@ type classifyError struct {
 func classifyCommand() *cobra.Command {
 	var taxonomy string
 	cmd := &cobra.Command{
-		Use:   "classify",
-		Short: "triage reports: one text per line on stdin, one JSON object per line on stdout",
-		Args:  cobra.NoArgs,
+		Use: "classify",
+		Short: msg("逐条研判报警和诉求：标准输入每行一条文本，标准输出每行一个 JSON 对象",
+			"triage reports: one text per line on stdin, one JSON object per line on stdout"),
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := loadModel(taxonomy)
 			if err != nil {
@@ -89,7 +90,7 @@ func classifyCommand() *cobra.Command {
 			}
 		},
 	}
-	cmd.Flags().StringVar(&taxonomy, "taxonomy", "", "YAML taxonomy file replacing the built-in triage rules")
+	cmd.Flags().StringVar(&taxonomy, "taxonomy", "", msg("分类体系文件（YAML），替换内置研判规则", "YAML taxonomy file replacing the built-in triage rules"))
 	return cmd
 }
 
@@ -151,12 +152,18 @@ func classifyLine(enc *json.Encoder, m *triage.Model, line string) error {
 
 // triageCommand groups the triage tools.
 func triageCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "triage", Short: "triage tools"}
+	cmd := &cobra.Command{Use: "triage", Short: msg("研判工具", "triage tools")}
 	var taxonomy string
 	eval := &cobra.Command{
-		Use:   "eval FILE.tsv",
-		Short: "evaluate the triage model on a labelled file (category, type, police, risk, text)",
-		Args:  cobra.ExactArgs(1),
+		Use: "eval FILE.tsv",
+		Short: msg("用标注文件评估研判模型（各列：类别、类型、是否警务、风险、文本）",
+			"evaluate the triage model on a labelled file (category, type, police, risk, text)"),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return errorf("需要一个参数：标注文件 FILE.tsv", "needs one argument: the labelled FILE.tsv")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -168,7 +175,7 @@ func triageCommand() *cobra.Command {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			if len(examples) == 0 {
-				return fmt.Errorf("%s: no examples", args[0])
+				return errorf("%s：没有样例", "%s: no examples", args[0])
 			}
 			m, err := loadModel(taxonomy)
 			if err != nil {
@@ -178,7 +185,7 @@ func triageCommand() *cobra.Command {
 			return nil
 		},
 	}
-	eval.Flags().StringVar(&taxonomy, "taxonomy", "", "YAML taxonomy file replacing the built-in triage rules")
+	eval.Flags().StringVar(&taxonomy, "taxonomy", "", msg("分类体系文件（YAML），替换内置研判规则", "YAML taxonomy file replacing the built-in triage rules"))
 	cmd.AddCommand(eval)
 	return cmd
 }

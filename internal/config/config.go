@@ -3,7 +3,6 @@
 package config
 
 import (
-	"fmt"
 	"net/netip"
 	"os"
 	"runtime/debug"
@@ -78,37 +77,83 @@ func env(name, def string) string {
 
 // BindStore adds --data and --db to a command's flags.
 func BindStore(fs *pflag.FlagSet, s *Store) {
-	fs.StringVar(&s.DataDir, "data", env("YIZHAN_DATA", "./data"), "directory of the embedded SQLite database (env YIZHAN_DATA)")
-	fs.StringVar(&s.DBURL, "db", env("YIZHAN_DB", ""), "postgres:// URL to use PostgreSQL instead of SQLite (env YIZHAN_DB)")
+	fs.StringVar(&s.DataDir, "data", env("YIZHAN_DATA", "./data"), Msg(
+		"内置 SQLite 数据库所在目录（环境变量 YIZHAN_DATA）",
+		"directory of the embedded SQLite database (env YIZHAN_DATA)"))
+	fs.StringVar(&s.DBURL, "db", env("YIZHAN_DB", ""), Msg(
+		"改用 PostgreSQL 时的 postgres:// 连接地址（环境变量 YIZHAN_DB）",
+		"postgres:// URL to use PostgreSQL instead of SQLite (env YIZHAN_DB)"))
 }
 
 // BindServe adds the flags of `yizhan serve`.
 func BindServe(fs *pflag.FlagSet, s *Serve) {
 	BindStore(fs, &s.Store)
-	fs.StringVar(&s.Addr, "addr", env("YIZHAN_ADDR", "127.0.0.1:8080"), "address to listen on (env YIZHAN_ADDR)")
-	fs.BoolVar(&s.Demo, "demo", false, "on an empty database, load the demo zone")
-	fs.StringVar(&s.SLAFile, "sla", env("YIZHAN_SLA", ""), "YAML file of SLA policies replacing the built-in ones")
-	fs.StringVar(&s.TaxonomyFile, "taxonomy", env("YIZHAN_TAXONOMY", ""), "YAML taxonomy file replacing the built-in triage rules")
-	fs.StringVar(&s.RoutingFile, "routing", env("YIZHAN_ROUTING", ""), "YAML or JSON file of routing rules to install at start (replaces the stored ones)")
-	fs.IntVar(&s.ReturnLimit, "return-limit", 2, "returns (退单) a case allows before the center must name a first-receiver unit")
-	fs.DurationVar(&s.Dedup.Window, "dedup-window", 2*time.Hour, "duplicate check: reports of one incident within this time")
-	fs.Float64Var(&s.Dedup.Radius, "dedup-radius", 300, "duplicate check: reports of one incident within this many metres")
-	fs.DurationVar(&s.Dedup.Horizon, "dedup-horizon", 30*24*time.Hour, "repeat disputes: the same parties back within this time after closure")
-	fs.Float64Var(&s.Dedup.Merge, "dedup-merge", 0.65, "duplicate check: score (0-1) at which a report is merged at once")
-	fs.Float64Var(&s.Dedup.Candidate, "dedup-candidate", 0.35, "duplicate check: score (0-1) at which a case is shown as a possible duplicate")
-	fs.BoolVar(&s.Dedup.NoAutoMerge, "dedup-no-auto-merge", false, "list sure duplicates for the dispatcher instead of merging them at once")
-	fs.StringVar(&s.DebugAddr, "debug-addr", env("YIZHAN_DEBUG_ADDR", ""), "address for Go's pprof profiles (e.g. 127.0.0.1:6060); off when empty")
-	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), "log format: text or json")
-	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
-	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), "the zone's time zone")
+	fs.StringVar(&s.Addr, "addr", env("YIZHAN_ADDR", "127.0.0.1:8080"), Msg(
+		"监听地址（环境变量 YIZHAN_ADDR）",
+		"address to listen on (env YIZHAN_ADDR)"))
+	fs.BoolVar(&s.Demo, "demo", false, Msg(
+		"数据库为空时载入演示数据",
+		"on an empty database, load the demo zone"))
+	fs.StringVar(&s.SLAFile, "sla", env("YIZHAN_SLA", ""), Msg(
+		"时限策略文件（YAML），替换内置策略",
+		"YAML file of SLA policies replacing the built-in ones"))
+	fs.StringVar(&s.TaxonomyFile, "taxonomy", env("YIZHAN_TAXONOMY", ""), Msg(
+		"分类体系文件（YAML），替换内置研判规则",
+		"YAML taxonomy file replacing the built-in triage rules"))
+	fs.StringVar(&s.RoutingFile, "routing", env("YIZHAN_ROUTING", ""), Msg(
+		"启动时安装的流转规则文件（YAML 或 JSON），替换已保存的规则",
+		"YAML or JSON file of routing rules to install at start (replaces the stored ones)"))
+	fs.IntVar(&s.ReturnLimit, "return-limit", 2, Msg(
+		"一件工单允许退单的次数，超过后由中心指定首接负责单位",
+		"returns (退单) a case allows before the center must name a first-receiver unit"))
+	fs.DurationVar(&s.Dedup.Window, "dedup-window", 2*time.Hour, Msg(
+		"查重：此时间内的多次反映视为同一事件",
+		"duplicate check: reports of one incident within this time"))
+	fs.Float64Var(&s.Dedup.Radius, "dedup-radius", 300, Msg(
+		"查重：此距离（米）内的多次反映视为同一事件",
+		"duplicate check: reports of one incident within this many metres"))
+	fs.DurationVar(&s.Dedup.Horizon, "dedup-horizon", 30*24*time.Hour, Msg(
+		"重复纠纷：办结后此时间内同一当事人再次反映",
+		"repeat disputes: the same parties back within this time after closure"))
+	fs.Float64Var(&s.Dedup.Merge, "dedup-merge", 0.65, Msg(
+		"查重：相似度（0-1）达到此值即直接合并",
+		"duplicate check: score (0-1) at which a report is merged at once"))
+	fs.Float64Var(&s.Dedup.Candidate, "dedup-candidate", 0.35, Msg(
+		"查重：相似度（0-1）达到此值即提示为疑似重复件",
+		"duplicate check: score (0-1) at which a case is shown as a possible duplicate"))
+	fs.BoolVar(&s.Dedup.NoAutoMerge, "dedup-no-auto-merge", false, Msg(
+		"确定的重复件不自动合并，列出交值班员处理",
+		"list sure duplicates for the dispatcher instead of merging them at once"))
+	fs.StringVar(&s.DebugAddr, "debug-addr", env("YIZHAN_DEBUG_ADDR", ""), Msg(
+		"Go pprof 性能剖析的监听地址（如 127.0.0.1:6060）；为空则不开启",
+		"address for Go's pprof profiles (e.g. 127.0.0.1:6060); off when empty"))
+	fs.StringVar(&s.LogFormat, "log-format", env("YIZHAN_LOG_FORMAT", "text"), Msg(
+		"日志格式：text 或 json",
+		"log format: text or json"))
+	fs.StringVar(&s.LogLevel, "log-level", env("YIZHAN_LOG_LEVEL", "info"), Msg(
+		"日志级别：debug、info、warn 或 error",
+		"log level: debug, info, warn or error"))
+	fs.StringVar(&s.TimeZone, "tz", env("YIZHAN_TZ", Zone), Msg(
+		"本区所在时区",
+		"the zone's time zone"))
 	BindMemoryLimit(fs, &s.MemoryLimit)
-	fs.IntVar(&s.Login.PerUser, "login-max-failures", 5, "failed logins of one username within --login-window before its logins are refused (429) until the window passes")
-	fs.IntVar(&s.Login.PerIP, "login-max-failures-ip", 100, "failed logins from one client address within --login-window before its logins are refused (429)")
-	fs.DurationVar(&s.Login.Window, "login-window", 15*time.Minute, "how long failed logins count, and how long a lock lasts")
+	fs.IntVar(&s.Login.PerUser, "login-max-failures", 5, Msg(
+		"同一用户名在 --login-window 内登录失败达到此次数后，拒绝其登录（429）直至时段结束",
+		"failed logins of one username within --login-window before its logins are refused (429) until the window passes"))
+	fs.IntVar(&s.Login.PerIP, "login-max-failures-ip", 100, Msg(
+		"同一客户端地址在 --login-window 内登录失败达到此次数后，拒绝其登录（429）",
+		"failed logins from one client address within --login-window before its logins are refused (429)"))
+	fs.DurationVar(&s.Login.Window, "login-window", 15*time.Minute, Msg(
+		"登录失败的计数时段，也是锁定的时长",
+		"how long failed logins count, and how long a lock lasts"))
 	var rateLimit int
 	rateLimit, s.envErr = envInt("YIZHAN_RATE_LIMIT", 0)
-	fs.IntVar(&s.RateLimit, "rate-limit", rateLimit, "requests per second one account (token) may make, with bursts of twice that; 0 for no limit (env YIZHAN_RATE_LIMIT)")
-	fs.StringVar(&s.TrustedProxies, "trusted-proxies", env("YIZHAN_TRUSTED_PROXIES", ""), "reverse proxies (addresses or CIDR prefixes, comma-separated, e.g. 127.0.0.1,10.0.0.0/8) whose X-Forwarded-For header names the client for the login throttle; none by default (env YIZHAN_TRUSTED_PROXIES)")
+	fs.IntVar(&s.RateLimit, "rate-limit", rateLimit, Msg(
+		"每个账号（令牌）每秒可发的请求数，允许两倍的突发；0 为不限流（环境变量 YIZHAN_RATE_LIMIT）",
+		"requests per second one account (token) may make, with bursts of twice that; 0 for no limit (env YIZHAN_RATE_LIMIT)"))
+	fs.StringVar(&s.TrustedProxies, "trusted-proxies", env("YIZHAN_TRUSTED_PROXIES", ""), Msg(
+		"可信的反向代理（地址或 CIDR 网段，逗号分隔，如 127.0.0.1,10.0.0.0/8），登录限制按其 X-Forwarded-For 认定客户端；默认无（环境变量 YIZHAN_TRUSTED_PROXIES）",
+		"reverse proxies (addresses or CIDR prefixes, comma-separated, e.g. 127.0.0.1,10.0.0.0/8) whose X-Forwarded-For header names the client for the login throttle; none by default (env YIZHAN_TRUSTED_PROXIES)"))
 	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
 }
 
@@ -116,25 +161,27 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 // time zone it loaded on the way.
 func (s *Serve) Validate() (*time.Location, error) {
 	if s.Addr == "" {
-		return nil, fmt.Errorf("config: --addr is empty")
+		return nil, invalid("--addr 不能为空", "--addr is empty")
 	}
 	if s.LogFormat != "text" && s.LogFormat != "json" {
-		return nil, fmt.Errorf("config: --log-format must be text or json, got %q", s.LogFormat)
+		return nil, invalid("--log-format 只能是 text 或 json，收到 %q", "--log-format must be text or json, got %q", s.LogFormat)
 	}
 	switch s.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return nil, fmt.Errorf("config: --log-level must be debug, info, warn or error, got %q", s.LogLevel)
+		return nil, invalid("--log-level 只能是 debug、info、warn 或 error，收到 %q",
+			"--log-level must be debug, info, warn or error, got %q", s.LogLevel)
 	}
 	loc, err := s.Location()
 	if err != nil {
 		return nil, err
 	}
 	if s.ReturnLimit < 1 || s.ReturnLimit > 20 {
-		return nil, fmt.Errorf("config: --return-limit must be between 1 and 20, got %d", s.ReturnLimit)
+		return nil, invalid("--return-limit 须在 1 到 20 之间，收到 %d", "--return-limit must be between 1 and 20, got %d", s.ReturnLimit)
 	}
 	if strings.ContainsFunc(s.AdminToken, unicode.IsSpace) || strings.ContainsFunc(s.AdminToken, unicode.IsControl) {
-		return nil, fmt.Errorf("config: YIZHAN_ADMIN_TOKEN must not contain spaces or control characters (it is sent as \"Authorization: Bearer <token>\")")
+		return nil, invalid("YIZHAN_ADMIN_TOKEN 不能含空格或控制字符（它以 \"Authorization: Bearer <token>\" 发送）",
+			"YIZHAN_ADMIN_TOKEN must not contain spaces or control characters (it is sent as \"Authorization: Bearer <token>\")")
 	}
 	if _, err := ParseMemoryLimit(s.MemoryLimit); err != nil {
 		return nil, err
@@ -143,13 +190,14 @@ func (s *Serve) Validate() (*time.Location, error) {
 		return nil, s.envErr
 	}
 	if s.RateLimit < 0 {
-		return nil, fmt.Errorf("config: --rate-limit must be 0 (no limit) or more, got %d", s.RateLimit)
+		return nil, invalid("--rate-limit 须为 0（不限流）或正数，收到 %d", "--rate-limit must be 0 (no limit) or more, got %d", s.RateLimit)
 	}
 	if s.Login.PerUser < 1 || s.Login.PerIP < 1 {
-		return nil, fmt.Errorf("config: --login-max-failures and --login-max-failures-ip must be at least 1")
+		return nil, invalid("--login-max-failures 和 --login-max-failures-ip 至少为 1",
+			"--login-max-failures and --login-max-failures-ip must be at least 1")
 	}
 	if s.Login.Window < time.Minute || s.Login.Window > 24*time.Hour {
-		return nil, fmt.Errorf("config: --login-window must be between 1m and 24h, got %s", s.Login.Window)
+		return nil, invalid("--login-window 须在 1m 到 24h 之间，收到 %s", "--login-window must be between 1m and 24h, got %s", s.Login.Window)
 	}
 	if _, err := ParsePrefixes(s.TrustedProxies); err != nil {
 		return nil, err
@@ -170,19 +218,23 @@ func ParsePrefixes(list string) ([]netip.Prefix, error) {
 		if strings.Contains(item, "/") {
 			p, err := netip.ParsePrefix(item)
 			if err != nil {
-				return nil, fmt.Errorf("config: --trusted-proxies: %q is not an address or CIDR prefix", item)
+				return nil, notPrefix(item)
 			}
 			out = append(out, p.Masked())
 			continue
 		}
 		a, err := netip.ParseAddr(item)
 		if err != nil {
-			return nil, fmt.Errorf("config: --trusted-proxies: %q is not an address or CIDR prefix", item)
+			return nil, notPrefix(item)
 		}
 		a = a.Unmap()
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+func notPrefix(item string) error {
+	return invalid("--trusted-proxies 中的 %q 不是地址或 CIDR 网段", "--trusted-proxies: %q is not an address or CIDR prefix", item)
 }
 
 // envInt reads an integer setting's default from the environment.
@@ -193,7 +245,7 @@ func envInt(name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return def, fmt.Errorf("config: %s must be a whole number, got %q", name, v)
+		return def, invalid("%s 须为整数，收到 %q", "%s must be a whole number, got %q", name, v)
 	}
 	return n, nil
 }
@@ -207,7 +259,8 @@ const DefaultMemoryLimit = "200MiB"
 // BindMemoryLimit adds --memory-limit.
 func BindMemoryLimit(fs *pflag.FlagSet, v *string) {
 	fs.StringVar(v, "memory-limit", env("YIZHAN_MEMORY_LIMIT", DefaultMemoryLimit),
-		"soft limit of the Go runtime's memory, e.g. 200MiB or 1GiB; 0 for none; GOMEMLIMIT, when set, takes precedence (env YIZHAN_MEMORY_LIMIT)")
+		Msg("Go 运行时的软内存上限，如 200MiB 或 1GiB；0 为不设上限；设置了 GOMEMLIMIT 时以其为准（环境变量 YIZHAN_MEMORY_LIMIT）",
+			"soft limit of the Go runtime's memory, e.g. 200MiB or 1GiB; 0 for none; GOMEMLIMIT, when set, takes precedence (env YIZHAN_MEMORY_LIMIT)"))
 }
 
 // ParseMemoryLimit reads a --memory-limit: bytes, or 0 for none.
@@ -217,10 +270,10 @@ func ParseMemoryLimit(v string) (int64, error) {
 	}
 	n, err := humanize.ParseBytes(v)
 	if err != nil {
-		return 0, fmt.Errorf("config: --memory-limit must be a size such as 200MiB or 0, got %q", v)
+		return 0, invalid("--memory-limit 须为 200MiB 这样的大小或 0，收到 %q", "--memory-limit must be a size such as 200MiB or 0, got %q", v)
 	}
 	if n < 32<<20 || n > 1<<50 {
-		return 0, fmt.Errorf("config: --memory-limit must be 0 or between 32MiB and 1PiB, got %q", v)
+		return 0, invalid("--memory-limit 须为 0 或在 32MiB 到 1PiB 之间，收到 %q", "--memory-limit must be 0 or between 32MiB and 1PiB, got %q", v)
 	}
 	return int64(n), nil
 }
@@ -245,7 +298,7 @@ func ApplyMemoryLimit(v string) (int64, error) {
 func (s *Serve) Location() (*time.Location, error) {
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
-		return nil, fmt.Errorf("config: unknown time zone %q: %w", s.TimeZone, err)
+		return nil, invalid("未知时区 %q：%w", "unknown time zone %q: %w", s.TimeZone, err)
 	}
 	return loc, nil
 }

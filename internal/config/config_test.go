@@ -50,10 +50,11 @@ func TestServeLimits(t *testing.T) {
 	}
 
 	t.Setenv("YIZHAN_RATE_LIMIT", "lots")
+	t.Setenv("YIZHAN_LANG", "")
 	var bad Serve
 	BindServe(pflag.NewFlagSet("serve", pflag.ContinueOnError), &bad)
-	if _, err := bad.Validate(); err == nil {
-		t.Fatal("YIZHAN_RATE_LIMIT=lots passed")
+	if _, err := bad.Validate(); err == nil || err.Error() != `设置有误：YIZHAN_RATE_LIMIT 须为整数，收到 "lots"` {
+		t.Fatalf("YIZHAN_RATE_LIMIT=lots: %v", err)
 	}
 }
 
@@ -88,6 +89,42 @@ func TestTrustedProxies(t *testing.T) {
 		s.TrustedProxies = bad
 		if _, err := s.Validate(); err == nil {
 			t.Errorf("--trusted-proxies %q passed", bad)
+		}
+	}
+}
+
+// TestLanguage: settings errors and flag help are in Chinese, and in
+// English with YIZHAN_LANG=en (en_US… too).
+func TestLanguage(t *testing.T) {
+	for _, c := range []struct {
+		lang    string
+		english bool
+	}{
+		{"", false}, {"zh", false}, {"zh_CN.UTF-8", false}, {"eng", false}, {"fr_FR", false},
+		{"en", true}, {"EN", true}, {" en ", true}, {"english", true}, {"en_US", true}, {"en-GB", true}, {"en_US.UTF-8", true}, {"en.UTF-8", true},
+	} {
+		t.Setenv("YIZHAN_LANG", c.lang)
+		if English() != c.english {
+			t.Errorf("YIZHAN_LANG=%q: English() = %v", c.lang, !c.english)
+		}
+		s := Serve{Addr: "127.0.0.1:0", LogFormat: "text", LogLevel: "info", TimeZone: Zone, ReturnLimit: 0,
+			MemoryLimit: DefaultMemoryLimit, Login: Login{PerUser: 5, PerIP: 100, Window: time.Minute}}
+		_, err := s.Validate()
+		want := "设置有误：--return-limit 须在 1 到 20 之间，收到 0"
+		if c.english {
+			want = "config: --return-limit must be between 1 and 20, got 0"
+		}
+		if err == nil || err.Error() != want {
+			t.Errorf("YIZHAN_LANG=%q: %v, want %s", c.lang, err, want)
+		}
+		fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+		BindServe(fs, &s)
+		usage, wantUsage := fs.Lookup("addr").Usage, "监听地址（环境变量 YIZHAN_ADDR）"
+		if c.english {
+			wantUsage = "address to listen on (env YIZHAN_ADDR)"
+		}
+		if usage != wantUsage {
+			t.Errorf("YIZHAN_LANG=%q: --addr %q, want %q", c.lang, usage, wantUsage)
 		}
 	}
 }
