@@ -27,8 +27,8 @@ type CaseFilter struct {
 	// match them (an employer must not find who complained by trying a
 	// worker's number).
 	PhonesHidden bool
-	Limit    int
-	Cursor   string
+	Limit        int
+	Cursor       string
 
 	// EnterpriseID: the enterprise the report names. InvolvesUnitID: the
 	// unit leads the case (主办) or helps on it (协办).
