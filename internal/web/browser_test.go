@@ -445,13 +445,32 @@ func TestConsoleInBrowser(t *testing.T) {
 			chromedp.Navigate(base+p),
 			waitJS(`document.querySelector("#case-list li, #timeline li") !== null`),
 		)
-		if !value(b, phone, "fits", js[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`)) {
+		if !value(b, phone, "fits", js[bool](fitsScreen)) {
 			t.Errorf("%s is wider than a phone's screen", p)
 		}
 		if i == 0 {
 			b.screenshot(phone, "desk-phone")
 		}
 	}
+	// A report with a long link and an address without a space still
+	// fits: the words break rather than widen the page.
+	var long struct {
+		ID int64 `json:"id"`
+	}
+	zhiban := s.login("zhiban2")
+	s.call(zhiban, "POST", "/api/v1/cases", map[string]any{"channel": "12345",
+		"text":    "群众反映网上招工被骗，链接 https://example.com/" + strings.Repeat("abcdefghij", 12) + " 请核实",
+		"address": "某街道" + strings.Repeat("某工业园区某号", 10), "reporter": map[string]any{"name": "欧阳某某", "phone": "13800000099"}}, &long)
+	s.act(zhiban, long.ID, map[string]any{"action": "dispatch", "unit_id": s.unitID(zhiban, "政务110先期处置队")})
+	b.run(phone, "open a case with long words on a phone",
+		chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, long.ID)),
+		waitJS(`document.querySelector("#timeline li") !== null`),
+	)
+	if !value(b, phone, "fits", js[bool](fitsScreen)) {
+		t.Error("a case with a long link is wider than a phone's screen")
+	}
+	b.run(phone, "back to the responder's case", chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, caseID)),
+		waitJS(`document.querySelector("#timeline li") !== null`))
 	if !value(b, phone, "responder's nav", js[bool](`document.querySelector('a[href="/problems"]').hidden`)) {
 		t.Error("the responder's header links to the problem list")
 	}
@@ -723,6 +742,12 @@ func (p problemPage) numbers() string {
 	return strings.Join(out, ",")
 }
 
+// fitsScreen is true when nothing widens the page past the screen. On an
+// emulated phone the browser zooms out to show a page that overflows, so
+// window.innerWidth grows with it; the layout viewport (clientWidth) stays
+// the screen's.
+const fitsScreen = `document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1`
+
 // problemRows are the numbers the problem list's table shows, in order.
 const problemRows = `[...document.querySelectorAll("#p-table tbody tr")].map((r) => r.dataset.number).join(",")`
 
@@ -881,7 +906,7 @@ func problems(t *testing.T, b *browser, s *consoleServer, lead context.Context, 
 	if got := value(b, ent, "enterprise rows", js[string](problemRows)); got != own.numbers() || len(own.Items) == 0 {
 		t.Errorf("the enterprise account sees %q, want its own %q", got, own.numbers())
 	}
-	if !value(b, ent, "fits", js[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`)) {
+	if !value(b, ent, "fits", js[bool](fitsScreen)) {
 		t.Error("/problems is wider than a phone's screen")
 	}
 	if !value(b, ent, "no enterprise or unit picker", js[bool](`document.querySelector("#p-ent-wrap").hidden && document.querySelector("#p-unit-wrap").hidden`)) {
