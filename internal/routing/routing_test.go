@@ -98,6 +98,7 @@ func TestRulesPrecedence(t *testing.T) {
 		{"daytime wages with co-units, lead not repeated", Facts{Type: "wage_arrears", At: noon, Location: at(2, 8)}, "wages", 3, []int64{5}, false},
 		{"grid report with a reporter unit", Facts{Channel: "grid", ReporterUnit: id(8), At: noon}, "grid self report", 8, []int64{}, true},
 		{"grid report without a unit falls through", Facts{Channel: "grid", At: noon}, "fallback", 2, []int64{}, false},
+		{"grid report typed in at the center falls through", Facts{Channel: "grid", ReporterUnit: id(1), At: noon}, "fallback", 2, []int64{}, false},
 		{"enterprise named inside its grid", Facts{Type: "neighbor", Location: at(11, 1), Enterprise: ent, At: noon}, "in enterprise grid", 7, []int64{6}, false},
 		{"in the enterprise grid but none named: lead unresolved, next rule", Facts{Type: "neighbor", Location: at(11, 1), At: noon}, "fallback", 2, []int64{6}, false},
 		{"no location", Facts{Type: "neighbor", At: noon}, "fallback", 2, []int64{}, false},

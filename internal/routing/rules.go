@@ -28,7 +28,7 @@ type Rule struct {
 	// a unit name, "#<id>", "area" or "area:<kind>" (the smallest unit of
 	// that kind whose area holds the location), "kind:<kind>" (the zone's
 	// first unit of that kind), "reporter_unit" (the reporting account's
-	// unit), "enterprise" (the micro-center, else the grid, of the
+	// unit, unless it is a center), "enterprise" (the micro-center, else the grid, of the
 	// enterprise the report names) or "enterprise_grid".
 	Lead string   `json:"lead"`
 	Co   []string `json:"co,omitempty"`
@@ -300,11 +300,15 @@ func (r Rule) matches(dir *Directory, f Facts, at []Unit) bool {
 func resolve(dir *Directory, sel string, f Facts, at []Unit) (int64, bool) {
 	switch {
 	case sel == "reporter_unit":
+		// The reporting account's own unit handles what it reported (a
+		// grid worker's report, on the spot); a report a dispatcher typed
+		// in at the center is no such thing: the center is no handling
+		// unit, and the rule does not apply.
 		if f.ReporterUnit == nil {
 			return 0, false
 		}
-		_, ok := dir.Unit(*f.ReporterUnit)
-		return *f.ReporterUnit, ok
+		u, ok := dir.Unit(*f.ReporterUnit)
+		return u.ID, ok && u.Kind != KindCenter
 	case sel == "area" || strings.HasPrefix(sel, "area:"):
 		if f.Location == nil {
 			return 0, false
