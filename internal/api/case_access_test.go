@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/yizhan/yizhan/internal/routing"
+	"github.com/yizhan/yizhan/internal/store"
+	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
 // allowed answers a case's allowed_actions as the account sees them.
@@ -130,4 +134,46 @@ func TestAHandedBackCaseOffersNothing(t *testing.T) {
 	if got := r.body["allowed_actions"].([]any); len(got) != 0 {
 		t.Fatalf("after the return the responder is offered %v", got)
 	}
+}
+
+// TestAnEnterpriseAccountSpeaksForItsOwnEnterprise: a demand an
+// enterprise account raises is its own enterprise's (the one whose
+// micro-center is the account's unit), and naming another is refused.
+func TestAnEnterpriseAccountSpeaksForItsOwnEnterprise(t *testing.T) {
+	t.Parallel()
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		z := newZoneOn(t, st, false)
+		own := z.addEnterprise(1, "某五金制品有限公司")
+		other := z.addEnterprise(2, "某厨具制造有限公司")
+		first := fmt.Sprintf("91330784MA2H%05d", 1)
+		check, _ := routing.CreditCodeCheck(first)
+		link := map[string]any{"name": "某五金制品有限公司", "credit_code": first + string(check), "micro_center": z.units["ent"]}
+		z.call("POST", "/api/v1/enterprises", "admin", link).expect(t, 201)
+		// One micro-center speaks for one enterprise.
+		second := fmt.Sprintf("91330784MA2H%05d", 2)
+		check2, _ := routing.CreditCodeCheck(second)
+		z.call("POST", "/api/v1/enterprises", "admin", map[string]any{"name": "某厨具制造有限公司", "credit_code": second + string(check2),
+			"micro_center": z.units["ent"]}).expect(t, 409, "micro_center_taken")
+		z.call("POST", "/api/v1/enterprises", "admin", map[string]any{"name": "某厨具制造有限公司", "credit_code": second + string(check2),
+			"micro_center": z.units["grid"]}).expect(t, 400, "invalid_micro_center")
+		// Updating without micro_center keeps the link.
+		z.call("POST", "/api/v1/enterprises", "admin", map[string]any{"name": "某五金制品有限公司", "credit_code": first + string(check), "headcount": 120}).expect(t, 201)
+
+		c := z.call("POST", "/api/v1/cases", "enterprise", map[string]any{"line": "enterprise", "text": "我公司新厂房消防验收迟迟排不上号"}).expect(t, 201)
+		if got := c.body["enterprise_id"]; got != float64(own) {
+			t.Fatalf("the enterprise account's demand is about enterprise %v, want its own %d", got, own)
+		}
+		before := z.count("/api/v1/cases")
+		z.call("POST", "/api/v1/cases", "enterprise", map[string]any{"line": "enterprise", "text": "替别的企业反映问题",
+			"enterprise_id": other}).expect(t, 403, "not_own_enterprise")
+		if after := z.count("/api/v1/cases"); after != before {
+			t.Fatalf("a refused demand was stored: %d cases, then %d", before, after)
+		}
+		// A dispatcher names any enterprise.
+		d := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"line": "enterprise", "text": "企业反映道路破损",
+			"enterprise_id": other}).expect(t, 201)
+		if d.body["enterprise_id"] != float64(other) {
+			t.Fatalf("the dispatcher's demand is about %v, want %d", d.body["enterprise_id"], other)
+		}
+	})
 }

@@ -74,6 +74,10 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 			return
 		}
 	}
+	if body.EnterpriseID, err = s.ownEnterprise(actor, body.EnterpriseID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	cls, conf, err := s.classify(&in)
 	if err != nil {
 		s.fail(w, r, err)
@@ -117,6 +121,28 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
 	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor(), s.directory().ScopeOf(u.Actor())))
+}
+
+// ownEnterprise is the enterprise a report is about when an enterprise
+// account raises it: its own, the enterprise whose micro-center is the
+// account's unit, whatever the text names; naming another is refused. For
+// other accounts the named enterprise stands.
+func (s *Server) ownEnterprise(actor casework.Actor, named *int64) (*int64, error) {
+	if actor.Role != casework.RoleEnterprise {
+		return named, nil
+	}
+	var own routing.Enterprise
+	ok := actor.UnitID != nil
+	if ok {
+		own, ok = s.ents.Load().OfMicroCenter(*actor.UnitID)
+	}
+	switch {
+	case ok && (named == nil || *named == own.ID):
+		return &own.ID, nil
+	case named != nil:
+		return nil, casework.Forbidden("not_own_enterprise", "企业账号只能以本企业名义提出诉求")
+	}
+	return nil, nil
 }
 
 // route asks the routing rules where a new case goes and, when an

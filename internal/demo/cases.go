@@ -178,8 +178,15 @@ func (z *zone) cases(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}
+		if actor.Role == casework.RoleEnterprise && actor.UnitID != nil {
+			// An enterprise account speaks for its own enterprise, as intake
+			// makes it.
+			if e, ok := z.ents.OfMicroCenter(*actor.UnitID); ok {
+				c.EnterpriseID = &e.ID
+			}
+		}
 		routeWithoutDispatch(&c, z.rules, z.dir, z.ents, actor.UnitID, z.loc)
-		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: indexed(c)})
 		if err != nil {
 			return fmt.Errorf("demo: case %d: %w", i, err)
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/dedup"
 	"github.com/yizhan/yizhan/internal/demo"
 	"github.com/yizhan/yizhan/internal/stats"
 	"github.com/yizhan/yizhan/internal/store"
@@ -46,6 +48,36 @@ func TestDemoLoadsOnceWithEveryStatus(t *testing.T) {
 			if seen[s] == 0 {
 				t.Errorf("no demo case in status %s", s)
 			}
+		}
+		// The demand the enterprise account raised is its enterprise's;
+		// the demo's current incidents are in the duplicate index, so a
+		// new report of the gate protest finds it.
+		var gate *casework.Case
+		for i, c := range page.Items {
+			if strings.HasPrefix(c.Text, "企业反映厂区门口道路破损严重") && c.EnterpriseID == nil {
+				t.Errorf("the enterprise account's demand %s names no enterprise", c.Number)
+			}
+			if strings.HasPrefix(c.Text, "二十多个工人堵在某五金制品有限公司门口") {
+				gate = &page.Items[i]
+			}
+		}
+		if gate == nil {
+			t.Fatal("no gate protest among the demo's cases")
+		}
+		cfg := dedup.DefaultConfig()
+		report := *gate
+		report.CreatedAt = now
+		_, lookups := dedup.Prepare(dedup.FromCase(report), cfg).KeySets(cfg)
+		var ls []store.KeyLookup
+		for _, k := range lookups {
+			ls = append(ls, store.KeyLookup{Key: k.String(), Since: now.Add(-k.Lookback(cfg)), Weak: k.Weak()})
+		}
+		found, err := st.FindDuplicates(ctx, ls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(found, func(c casework.Case) bool { return c.ID == gate.ID }) {
+			t.Errorf("a new report of the gate protest does not find %s among %d candidates", gate.Number, len(found))
 		}
 		ents, _ := st.Enterprises(ctx)
 		people, _ := st.People(ctx, nil)

@@ -112,25 +112,22 @@ func (z *zone) people(ctx context.Context, now time.Time) error {
 	worker := person["网格员孙某"]
 	var es []routing.NewEnterprise
 	for i, e := range enterprises {
-		es = append(es, routing.NewEnterprise{Name: e.name, CreditCode: creditCode(i), Address: e.address,
+		ne := routing.NewEnterprise{Name: e.name, CreditCode: creditCode(i), Address: e.address,
 			Location: &casework.Location{Lat: e.lat, Lon: e.lon}, Industry: e.industry, Headcount: e.headcount,
-			GridID: &grid, GridWorker: &worker})
+			GridID: &grid, GridWorker: &worker}
+		if e.micro != "" {
+			micro := z.units[e.micro]
+			ne.MicroCenter = &micro
+		}
+		es = append(es, ne)
 	}
 	for i := range es {
 		if err := es[i].Validate(z.dir); err != nil {
 			return fmt.Errorf("demo: enterprise %s: %w", es[i].Name, err)
 		}
 	}
-	eids, err := z.st.CreateEnterprises(ctx, es, now)
-	if err != nil {
+	if _, err := z.st.CreateEnterprises(ctx, es, now); err != nil {
 		return err
-	}
-	for i, e := range enterprises {
-		if e.micro != "" {
-			if err := z.st.SetMicroCenter(ctx, eids[i], z.units[e.micro]); err != nil {
-				return err
-			}
-		}
 	}
 
 	rules, err := routing.ParseRules([]byte(demoRules))

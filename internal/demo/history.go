@@ -164,7 +164,7 @@ func (z *zone) historyCase(ctx context.Context, rnd *rand.Rand, typ, text, name 
 			return 0, err
 		}
 		routeWithoutDispatch(&c, z.rules, z.dir, z.ents, actor.UnitID, z.loc)
-		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: indexed(c)})
 		return created.Case.ID, err
 	}
 	id, err := receive(text, name, at)

@@ -76,7 +76,7 @@ func (z *zone) officeDays(ctx context.Context, now time.Time) error {
 			c.EnterpriseID = &e.ID
 		}
 		routeWithoutDispatch(&c, z.rules, z.dir, z.ents, clerk.UnitID, z.loc)
-		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}})
+		created, err := z.st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: indexed(c)})
 		if err != nil {
 			return fmt.Errorf("demo: office-day demand %d: %w", i, err)
 		}

@@ -87,6 +87,10 @@ type NewEnterprise struct {
 	Headcount  int                `json:"headcount"`
 	GridID     *int64             `json:"grid_id"`
 	GridWorker *int64             `json:"grid_worker"`
+	// MicroCenter is the enterprise's own unit (企业微中心), of kind
+	// enterprise, whose accounts speak for it; left out, an update keeps
+	// the one it had.
+	MicroCenter *int64 `json:"micro_center"`
 }
 
 // Validate checks an enterprise against the directory.
@@ -115,6 +119,12 @@ func (n *NewEnterprise) Validate(dir *Directory) error {
 		u, ok := dir.Unit(*n.GridID)
 		if !ok || u.Kind != KindGrid {
 			return casework.Invalid("invalid_grid", "网格 %d 不存在或不是网格", *n.GridID)
+		}
+	}
+	if n.MicroCenter != nil {
+		u, ok := dir.Unit(*n.MicroCenter)
+		if !ok || u.Kind != KindEnterprise {
+			return casework.Invalid("invalid_micro_center", "微中心 %d 不存在或不是企业类单位", *n.MicroCenter)
 		}
 	}
 	return nil

@@ -11,8 +11,9 @@ var enterpriseSuffixes = []string{"股份有限公司", "有限责任公司", "�
 
 // EnterpriseIndex finds the zone's enterprises named in a report's text.
 type EnterpriseIndex struct {
-	byID   map[int64]Enterprise
-	byHead map[string][]nameKey // first two characters → names starting with them
+	byID    map[int64]Enterprise
+	byHead  map[string][]nameKey // first two characters → names starting with them
+	byMicro map[int64]int64      // micro-center unit → its enterprise
 }
 
 type nameKey struct {
@@ -22,9 +23,12 @@ type nameKey struct {
 
 // NewEnterpriseIndex indexes enterprises by their full and short names.
 func NewEnterpriseIndex(es []Enterprise) *EnterpriseIndex {
-	ix := &EnterpriseIndex{byID: make(map[int64]Enterprise, len(es)), byHead: map[string][]nameKey{}}
+	ix := &EnterpriseIndex{byID: make(map[int64]Enterprise, len(es)), byHead: map[string][]nameKey{}, byMicro: map[int64]int64{}}
 	for _, e := range es {
 		ix.byID[e.ID] = e
+		if e.MicroCenter != nil {
+			ix.byMicro[*e.MicroCenter] = e.ID
+		}
 		for _, n := range namesOf(e.Name) {
 			head := string([]rune(n)[:2])
 			ix.byHead[head] = append(ix.byHead[head], nameKey{name: n, id: e.ID})
@@ -54,6 +58,19 @@ func namesOf(full string) []string {
 func (ix *EnterpriseIndex) Get(id int64) (Enterprise, bool) {
 	e, ok := ix.byID[id]
 	return e, ok
+}
+
+// OfMicroCenter answers the enterprise whose micro-center (企业微中心)
+// is the unit: the enterprise an enterprise account speaks for.
+func (ix *EnterpriseIndex) OfMicroCenter(unit int64) (Enterprise, bool) {
+	if ix == nil {
+		return Enterprise{}, false
+	}
+	id, ok := ix.byMicro[unit]
+	if !ok {
+		return Enterprise{}, false
+	}
+	return ix.byID[id], true
 }
 
 // Find answers the enterprise named in the text, the longest name winning

@@ -150,13 +150,13 @@ func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterpris
 			switch {
 			case err == nil:
 				_, err = tx.ExecContext(ctx, s.rebind(`UPDATE enterprises SET name = ?, address = ?, lat = ?, lon = ?, industry = ?,
-					headcount = ?, grid_id = ?, grid_worker = ?, updated_at = ? WHERE id = ?`),
-					e.Name, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker), micros(now), id)
+					headcount = ?, grid_id = ?, grid_worker = ?, micro_center = COALESCE(?, micro_center), updated_at = ? WHERE id = ?`),
+					e.Name, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker), nullID(e.MicroCenter), micros(now), id)
 			case errors.Is(err, sql.ErrNoRows):
 				err = tx.QueryRowContext(ctx, s.rebind(`INSERT INTO enterprises (name, credit_code, address, lat, lon, industry, headcount,
-					grid_id, grid_worker, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+					grid_id, grid_worker, micro_center, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 					e.Name, e.CreditCode, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker),
-					micros(now), micros(now)).Scan(&id)
+					nullID(e.MicroCenter), micros(now), micros(now)).Scan(&id)
 			}
 			if err != nil {
 				return fmt.Errorf("store: save enterprise %s: %w", e.Name, err)
@@ -166,14 +166,6 @@ func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterpris
 		return nil
 	})
 	return ids, err
-}
-
-// SetMicroCenter links an enterprise to its own micro-center unit.
-func (s *Store) SetMicroCenter(ctx context.Context, enterpriseID, unitID int64) error {
-	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.rebind(`UPDATE enterprises SET micro_center = ? WHERE id = ?`), unitID, enterpriseID)
-		return err
-	})
 }
 
 // Enterprises answers every enterprise, by id.

@@ -276,13 +276,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Error("no case on the desk is marked as breached, though the demo has some")
 	}
 
-	// 受理: receive a report through the form; the routing preview names the team.
-	const report = "二十多个工人堵在五金城科技路厂门口讨要工资，情绪激动"
+	// 受理: receive a report through the form; the routing preview names the
+	// team. (Not of an incident the demo already has open: that report would
+	// be merged into it at receipt.)
+	const report = "三十多个工人聚在西城工业区一家锁具厂门口讨要工资，情绪激动"
 	b.run(desk, "fill the intake form",
 		chromedp.SendKeys(css("#i-text"), report),
 		chromedp.SendKeys(css("#i-name"), "张某"),
 		chromedp.SendKeys(css("#i-phone"), "13800000001"),
-		chromedp.SendKeys(css("#i-address"), "五金城科技路18号"),
+		chromedp.SendKeys(css("#i-address"), "西城工业区锁具路6号"),
 		waitJS(`!document.querySelector("#routing").hidden && document.querySelector("#routing").textContent.includes("政务110先期处置队")`),
 		waitJS(`!document.querySelector("#triage").hidden && document.querySelector("#triage").textContent.includes("研判建议")`),
 	)
