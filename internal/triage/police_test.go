@@ -36,6 +36,11 @@ func TestPoliceCues(t *testing.T) {
 		{"我的电动车在楼下被偷了", "偷"},
 		{"邻居说要放火烧了我家房子", "放火"},
 		{"那个骗子还在我们店门口", "骗子"},
+		// Fraud with money gone is a police matter, however it is told.
+		{"被骗了两万元", "被骗了…万"},
+		{"我在网上被骗了", "在网上…被骗"},
+		{"网上刷单被骗两万", "刷单"},
+		{"老人被人骗走五千元养老钱", "骗走"},
 	}
 	for _, c := range cases {
 		r := m.Classify(c.text, Signals{})
@@ -59,6 +64,7 @@ func TestPoliceBoundary(t *testing.T) {
 		{"邻居为停车位吵了一架，互相骂了几句", "邻居为停车位吵架，一个拿铁棍把另一个的头打破了"},
 		{"欠钱不还，债主天天打电话催", "欠钱不还，债主带人把他关在屋里不让走"},
 		{"电动车跟小车刮了一下，车有点掉漆，人没事", "电动车被小车撞飞了，人躺在地上一直流血"},
+		{"买的电视是翻新机，感觉被商家骗了，要求退货", "网上刷单被骗了两万元"},
 	}
 	for _, p := range pairs {
 		if r := m.Classify(p.calm, Signals{}); r.Police {
