@@ -61,6 +61,10 @@ func TestOneIncidentManyCallers(t *testing.T) {
 		if m.body["repeats"].(float64) != 1 {
 			t.Fatalf("master after unmerge %s", m.raw)
 		}
+		// The caller the merge added left with it.
+		if callers := fmt.Sprint(m.body["callers"]); callers != "[13800000103]" {
+			t.Fatalf("master's callers after unmerge %s, want only the third caller's", callers)
+		}
 		z.act(second.id(), "dispatcher", map[string]any{"action": "unmerge", "reason": "again"}).expect(t, 409)
 	})
 }
@@ -109,6 +113,35 @@ func TestCandidatesCanBeDismissed(t *testing.T) {
 	d := z.act(c.id(), "dispatcher", map[string]any{"action": "dismiss_duplicates", "into": cand["id"]}).expect(t, 200)
 	if n := len(d.body["duplicate_candidates"].([]any)); n != len(cands)-1 {
 		t.Fatalf("%d candidates left", n)
+	}
+}
+
+// TestMergingACandidateClearsIt: once the suspected duplicate a case
+// lists is merged into it, the case no longer lists it (the desk would
+// show 疑似重复 and offer a merge that answers 409).
+func TestMergingACandidateClearsIt(t *testing.T) {
+	t.Parallel()
+	z := newZoneWith(t, true)
+	a := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司门口二十多个工人堵着要工资",
+		"13800000101", "科技路88号", 28.8890, 120.0610)).expect(t, 201)
+	z.now = t0.Add(40 * time.Minute)
+	c := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号门口一辆小货车倒车把停着的电动车撞倒了，没人受伤",
+		"13800000104", "科技路88号", 28.8890, 120.0611)).expect(t, 201)
+	listed := func() bool {
+		r := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", c.id()), "dispatcher", nil).expect(t, 200)
+		for _, cand := range r.body["duplicate_candidates"].([]any) {
+			if int64(cand.(map[string]any)["id"].(float64)) == a.id() {
+				return true
+			}
+		}
+		return false
+	}
+	if !listed() {
+		t.Fatalf("the second report does not list the first as a suspected duplicate: %s", c.raw)
+	}
+	z.act(a.id(), "dispatcher", map[string]any{"action": "merge", "into": c.id()}).expect(t, 200)
+	if listed() {
+		t.Fatal("the master still lists the case merged into it as a suspected duplicate")
 	}
 }
 

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -374,6 +375,8 @@ func (d *Decision) unmerge(c Case, after *Case, actor Actor, refs Refs, ev *Even
 	if m.Repeats > 0 {
 		m.Repeats--
 	}
+	// The caller the merge added goes with it.
+	m.Callers = slices.DeleteFunc(m.Callers, func(p string) bool { return p == c.Reporter.Phone })
 	m.Version = master.Version + 1
 	m.UpdatedAt = ev.At
 	mev := Event{CaseID: master.ID, Seq: m.Version, Action: ActionDuplicateRemoved, At: ev.At,

@@ -55,6 +55,8 @@ func AddDuplicate(master, dup Case, actor Actor, note string, now time.Time) (Ca
 	if p := dup.Reporter.Phone; p != "" && p != master.Reporter.Phone && !slices.Contains(m.Callers, p) {
 		m.Callers = append(m.Callers, p)
 	}
+	// A suspected duplicate merged in is no longer a suspicion.
+	m.DuplicateCandidates = slices.DeleteFunc(m.DuplicateCandidates, func(cand Candidate) bool { return cand.ID == dup.ID })
 	at := dup.CreatedAt
 	m.LastReportAt = &at
 	switch {
