@@ -254,6 +254,11 @@ func TestBadInput(t *testing.T) {
 			z.call(tc.method, tc.path, tc.user, tc.body).expect(t, tc.status, tc.code)
 		})
 	}
+	// A type error says what was wanted and what came, in Chinese.
+	bad := z.call("POST", actions, "dispatcher", `{"action": "close", "satisfaction": 4.5}`).expect(t, 400, "invalid_field")
+	if msg := bad.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "应为 整数") || !strings.Contains(msg, "数值 4.5") {
+		t.Errorf("satisfaction 4.5: %q", msg)
+	}
 	// A bad token is refused as such.
 	z.tokens["ghost"] = "yz_not-a-real-token"
 	z.call("GET", "/api/v1/cases", "ghost", nil).expect(t, http.StatusUnauthorized, "invalid_token")

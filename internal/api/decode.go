@@ -75,7 +75,7 @@ func explainJSON(err error) error {
 		if field == "" {
 			return casework.Invalid("invalid_json", "请求体应为 JSON 对象，收到的是 %s", typeErr.Value)
 		}
-		return casework.Invalid("invalid_field", "字段 %s 的类型不对：应为 %s，收到的是 %s", field, jsonType(typeErr.Type.Kind().String()), typeErr.Value)
+		return casework.Invalid("invalid_field", "字段 %s 的类型不对：应为 %s，收到的是 %s", field, jsonType(typeErr.Type.Kind().String()), jsonValue(typeErr.Value))
 	case errors.As(err, &syntaxErr):
 		return casework.Invalid("invalid_json", "JSON 格式错误（第 %d 字节附近）：%v", syntaxErr.Offset, syntaxErr)
 	}
@@ -117,8 +117,24 @@ func jsonType(kind string) string {
 		return "数组"
 	case "ptr":
 		return "对象或数值"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "整数"
 	}
 	return "数值"
+}
+
+// jsonValue names what encoding/json found ("number 4.5", "string") in
+// Chinese.
+func jsonValue(v string) string {
+	kind, rest, _ := strings.Cut(v, " ")
+	name := map[string]string{"number": "数值", "string": "字符串", "bool": "布尔值", "array": "数组", "object": "对象"}[kind]
+	if name == "" {
+		return v
+	}
+	if rest != "" {
+		return name + " " + rest
+	}
+	return name
 }
 
 // fieldError is a field that parsed as JSON but holds a value the field

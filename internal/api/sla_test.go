@@ -84,6 +84,7 @@ func TestPauseResumeAndExtension(t *testing.T) {
 		return map[string]any{"action": "extend", "stage": "resolve", "until": until, "reason": reason}
 	}
 	z.act(id, "responder", ext("2026-11-27T08:00:00+08:00", "需要鉴定")).expect(t, 400, "until_in_past")
+	z.act(id, "responder", ext("9999-12-31T00:00:00+08:00", "需要鉴定")).expect(t, 400, "until_too_far")
 	z.act(id, "responder", ext("2026-11-30T12:00:00+08:00", "")).expect(t, 400, "reason_required")
 	z.act(id, "responder", map[string]any{"action": "extend", "stage": "teleport", "until": "2026-11-30T12:00:00+08:00", "reason": "x"}).expect(t, 400, "unknown_stage")
 	z.act(id, "responder", ext("2026-11-30T12:00:00+08:00", "需要等待伤情鉴定")).expect(t, 200)

@@ -462,6 +462,12 @@ func checkExtend(c Case, cmd Command, env Env, ev *Event) error {
 	if !cmd.Until.After(env.Now) {
 		return Invalid("until_in_past", "延期期限 until 不能早于当前时间")
 	}
+	// Whatever the policy allows, a year is the most an extension asks:
+	// beyond it the date is a typo (9999-12-31), and the case needs the
+	// center's decision, not more time.
+	if cmd.Until.After(env.Now.AddDate(1, 0, 0)) {
+		return Invalid("until_too_far", "延期期限 until 不能超过一年（%s 之后）", env.Now.AddDate(1, 0, 0).Format("2006-01-02"))
+	}
 	if ev.Reason == "" {
 		return Invalid("reason_required", "延期须填写理由")
 	}

@@ -74,7 +74,7 @@ func fullCommand(a Action) (Command, Refs) {
 	unit := int64(7)
 	into := int64(99)
 	sat := 5
-	until := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	until := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	cmd := Command{Action: a, UnitID: &unit, Outcome: OutcomeOnsite, Note: "备注", Reason: "原因",
 		Satisfaction: &sat, Into: &into, Type: "neighbor", Stage: "resolve", Until: &until}
 	refs := Refs{
@@ -130,6 +130,7 @@ func TestDecideFieldRules(t *testing.T) {
 	bad := 9
 	past := env.Now.Add(-time.Hour)
 	future := env.Now.Add(time.Hour)
+	farAway := env.Now.AddDate(1, 0, 1)
 	cases := []struct {
 		name   string
 		status Status
@@ -151,6 +152,7 @@ func TestDecideFieldRules(t *testing.T) {
 		{"reclassify mismatch", StatusReceived, Command{Action: ActionReclassify, Category: "labor", Type: "neighbor"}, Refs{}, "type_category_mismatch"},
 		{"note empty", StatusReceived, Command{Action: ActionNote, Note: "  "}, Refs{}, "note_required"},
 		{"extend into the past", StatusReceived, Command{Action: ActionExtend, Stage: "resolve", Until: &past, Reason: "x"}, Refs{}, "until_in_past"},
+		{"extend beyond a year", StatusReceived, Command{Action: ActionExtend, Stage: "resolve", Until: &farAway, Reason: "x"}, Refs{}, "until_too_far"},
 		{"extend without reason", StatusReceived, Command{Action: ActionExtend, Stage: "resolve", Until: &future}, Refs{}, "reason_required"},
 		{"extend without stage", StatusReceived, Command{Action: ActionExtend, Until: &future, Reason: "x"}, Refs{}, "stage_required"},
 		{"unknown action", StatusReceived, Command{Action: "fly"}, Refs{}, "unknown_action"},
