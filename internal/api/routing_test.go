@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,13 @@ func TestReturnLimitAndFirstReceiver(t *testing.T) {
 	z.act(id, "labor", map[string]any{"action": "accept"}).expect(t, 200)
 	z.act(id, "labor", map[string]any{"action": "return", "reason": "还是不归我们"}).expect(t, 409, "return_limit")
 	z.act(id, "labor", map[string]any{"action": "transfer", "unit_id": z.units["market"], "reason": "推给市场监管"}).expect(t, 409, "first_receiver")
+	// Labor has no sub-unit to pass it down to: neither button is offered.
+	if got := z.allowed(id, "labor"); slices.Contains(got, "transfer") || slices.Contains(got, "return") {
+		t.Errorf("the first receiver without sub-units is offered %v", got)
+	}
+	if got := z.allowed(id, "dispatcher"); !slices.Contains(got, "transfer") {
+		t.Errorf("the center may still move the case, but is offered %v", got)
+	}
 	// The center may still move it.
 	z.act(id, "dispatcher", map[string]any{"action": "transfer", "unit_id": z.units["team"], "reason": "中心改派处置队"}).expect(t, 200)
 	got := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", id), "admin", nil)

@@ -116,8 +116,7 @@ func Permit(a Actor, s Scope, c *Case, cmd Command) error {
 	if err := Authorize(a, cmd.Action); err != nil {
 		return err
 	}
-	switch a.Role {
-	case RoleAdmin, RoleDispatcher, RoleLeader:
+	if !a.Role.Handles() {
 		return nil
 	}
 	rating := cmd.Action == ActionFollowUp || cmd.Action == ActionClose && cmd.Satisfaction != nil
@@ -134,6 +133,17 @@ func Permit(a Actor, s Scope, c *Case, cmd Command) error {
 		return Forbidden("self_rating", "满意度须由诉求人评价：承办单位办结时请不填满意度，由指挥中心回访录入或由提出诉求的单位评价")
 	}
 	return nil
+}
+
+// Handles reports whether the role is a handling unit's (responder,
+// department, grid, enterprise, station), which acts only on the cases its
+// units hold, rather than the center's or a leader's.
+func (r Role) Handles() bool {
+	switch r {
+	case RoleAdmin, RoleDispatcher, RoleLeader:
+		return false
+	}
+	return true
 }
 
 // CanAdminister reports whether the account manages users, units and settings.

@@ -171,6 +171,12 @@ func Available(c *Case, a Actor, s Scope) []Action {
 			if c.FirstReceiver {
 				continue
 			}
+		case ActionTransfer:
+			// A first receiver (首接负责) passes the case only down, to a
+			// sub-unit: a unit without any has nowhere to send it.
+			if c.FirstReceiver && a.Role.Handles() && !s.All && len(s.Units) <= 1 {
+				continue
+			}
 		case ActionFollowUp:
 			if c.Satisfaction != nil {
 				continue

@@ -43,11 +43,20 @@ function selectField(name, text, items, selected, required) {
   return h("label", {}, head(text, required), sel);
 }
 
-function unitField(c, unitMap, {exclude} = {}) {
-  const suggested = c.routing && c.routing.unit_id && c.routing.unit_id !== exclude ? String(c.routing.unit_id) : "";
+/** below reports whether unit id lies under unit top in the directory. */
+function below(unitMap, id, top) {
+  for (let u = unitMap.get(id); u && u.parent_id; u = unitMap.get(u.parent_id)) {
+    if (u.parent_id === top) return true;
+  }
+  return false;
+}
+
+function unitField(c, unitMap, {exclude, under} = {}) {
+  const allowed = (id) => Number(id) !== exclude && (under === undefined || below(unitMap, Number(id), under));
+  const suggested = c.routing && c.routing.unit_id && allowed(c.routing.unit_id) ? String(c.routing.unit_id) : "";
   const groups = unitOptions(unitMap).map((g) => ({
     group: g.group,
-    items: g.items.filter(([id]) => Number(id) !== exclude).map(([id, name]) => [id, id === suggested ? `${name}（系统建议）` : name]),
+    items: g.items.filter(([id]) => allowed(id)).map(([id, name]) => [id, id === suggested ? `${name}（系统建议）` : name]),
   })).filter((g) => g.items.length);
   return selectField("unit_id", "承办单位", [["", "请选择承办单位"], ...groups], suggested, true);
 }
@@ -66,7 +75,11 @@ function fieldsFor(action, c, unitMap, preset) {
       els.push(unitField(c, unitMap), textField("note", "派单说明（选填）", {rows: 2}));
       break;
     case "transfer":
-      els.push(unitField(c, unitMap, {exclude: c.unit_id}), textField("reason", "转办原因", {required: true, rows: 2}));
+      els.push(
+        preset?.downOnly ? h("p", {class: "small muted"}, "首接负责单位只能下派至本单位的下属单位；确需改派请联系指挥中心。") : null,
+        unitField(c, unitMap, preset?.downOnly ? {exclude: c.unit_id, under: c.unit_id} : {exclude: c.unit_id}),
+        textField("reason", preset?.downOnly ? "下派说明" : "转办原因", {required: true, rows: 2}),
+      );
       break;
     case "resolve":
       els.push(

@@ -157,6 +157,9 @@ function renderActions(c) {
 }
 
 function act(action, preset) {
+  // A first receiver (首接负责) that is no center passes the case only
+  // down: its transfer form lists its sub-units alone.
+  const down = action === "transfer" && state.c.first_receiver && !["admin", "dispatcher"].includes(s.user?.role);
   openAction(action, state.c, state.unitMap, (ans) => {
     toast(`已${actionLabel(action)}：${ans.number}`, "ok");
     // The answer is the case as this account now sees it, with the new
@@ -168,7 +171,7 @@ function act(action, preset) {
     } else {
       scheduleLoad();
     }
-  }, preset);
+  }, down ? {...preset, downOnly: true} : preset);
 }
 
 function row(term, ...value) {
