@@ -93,39 +93,50 @@ type NewEnterprise struct {
 	MicroCenter *int64 `json:"micro_center"`
 }
 
-// Validate checks an enterprise against the directory.
+// Validate checks an enterprise against the directory: its first problem.
 func (n *NewEnterprise) Validate(dir *Directory) error {
+	if ps := n.Problems(dir); len(ps) > 0 {
+		return ps[0]
+	}
+	return nil
+}
+
+// Problems lists everything wrong with an enterprise, so that an import
+// reports a row's problems at once rather than one per upload. It tidies
+// the name, code and address on the way.
+func (n *NewEnterprise) Problems(dir *Directory) []error {
 	n.Name = strings.TrimSpace(n.Name)
 	n.CreditCode = strings.ToUpper(strings.TrimSpace(n.CreditCode))
 	n.Address = strings.TrimSpace(n.Address)
+	var out []error
 	if n.Name == "" || !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > 100 {
-		return casework.Invalid("invalid_name", "企业名称不能为空，最长 100 字")
+		out = append(out, casework.Invalid("invalid_name", "企业名称不能为空，最长 100 字"))
 	}
 	if !ValidCreditCode(n.CreditCode) {
-		return casework.Invalid("invalid_credit_code", "统一社会信用代码“%s”无效（应为 18 位且校验位符合 GB 32100）", n.CreditCode)
+		out = append(out, casework.Invalid("invalid_credit_code", "统一社会信用代码“%s”无效（应为 18 位且校验位符合 GB 32100）", n.CreditCode))
 	}
 	if n.Industry != "" {
 		if _, ok := Industries[n.Industry]; !ok {
-			return casework.Invalid("invalid_industry", "行业“%s”不是开发区八大五金产业之一", n.Industry)
+			out = append(out, casework.Invalid("invalid_industry", "行业“%s”不是开发区八大五金产业之一", n.Industry))
 		}
 	}
 	if n.Headcount < 0 || n.Headcount > 1_000_000 {
-		return casework.Invalid("invalid_headcount", "职工人数须为 0 到 1000000")
+		out = append(out, casework.Invalid("invalid_headcount", "职工人数须为 0 到 1000000"))
 	}
 	if n.Location != nil && !n.Location.Valid() {
-		return casework.Invalid("invalid_location", "坐标超出 WGS-84 范围")
+		out = append(out, casework.Invalid("invalid_location", "坐标超出 WGS-84 范围"))
 	}
 	if n.GridID != nil {
 		u, ok := dir.Unit(*n.GridID)
 		if !ok || u.Kind != KindGrid {
-			return casework.Invalid("invalid_grid", "网格 %d 不存在或不是网格", *n.GridID)
+			out = append(out, casework.Invalid("invalid_grid", "网格 %d 不存在或不是网格", *n.GridID))
 		}
 	}
 	if n.MicroCenter != nil {
 		u, ok := dir.Unit(*n.MicroCenter)
 		if !ok || u.Kind != KindEnterprise {
-			return casework.Invalid("invalid_micro_center", "微中心 %d 不存在或不是企业类单位", *n.MicroCenter)
+			out = append(out, casework.Invalid("invalid_micro_center", "微中心 %d 不存在或不是企业类单位", *n.MicroCenter))
 		}
 	}
-	return nil
+	return out
 }

@@ -318,7 +318,23 @@ func TestImportTables(t *testing.T) {
 		{"某车业有限公司", "91350100M000100Y43", "火箭", "10", ""},
 	}
 	es, errs := ParseEnterprises(erows, d, nil)
-	if len(es) != 1 || es[0].Industry != "door" || *es[0].GridID != 6 || len(errs) != 2 {
+	// Row 4 has two problems, both reported.
+	if len(es) != 1 || es[0].Industry != "door" || *es[0].GridID != 6 || len(errs) != 3 {
 		t.Fatalf("enterprises %+v errors %+v", es, errs)
+	}
+	// Every problem of a row at once, not one per upload.
+	_, errs = ParseEnterprises([][]string{
+		{"企业名称", "统一社会信用代码", "职工人数", "纬度", "经度", "所属网格"},
+		{"某锁业有限公司", "91350100M000100Y4X", "-5", "999", "120", "不存在的网格"},
+	}, d, nil)
+	cols := map[string]bool{}
+	for _, e := range errs {
+		if e.Row != 2 {
+			t.Errorf("error on row %d: %+v", e.Row, e)
+		}
+		cols[e.Column] = true
+	}
+	if len(errs) != 4 || !cols["所属网格"] {
+		t.Fatalf("a row with four problems reports %+v", errs)
 	}
 }

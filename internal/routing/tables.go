@@ -265,13 +265,17 @@ func ParseEnterprises(rows [][]string, dir *Directory, people []Person) ([]NewEn
 		if blankRow(row) {
 			continue
 		}
-		bad := func(col, msg string) { errs = append(errs, RowError{Row: line, Column: col, Message: msg}) }
+		// Every problem of a row is reported, not only its first.
+		failed := false
+		bad := func(col, msg string) {
+			errs = append(errs, RowError{Row: line, Column: col, Message: msg})
+			failed = true
+		}
 		e := NewEnterprise{Name: cell(row, idx, "name"), CreditCode: cell(row, idx, "credit_code"), Address: cell(row, idx, "address")}
 		if ind := cell(row, idx, "industry"); ind != "" {
 			code, ok := industryCode(ind)
 			if !ok {
 				bad("行业", "“"+ind+"”不是八大五金产业之一")
-				continue
 			}
 			e.Industry = code
 		}
@@ -279,7 +283,6 @@ func ParseEnterprises(rows [][]string, dir *Directory, people []Person) ([]NewEn
 			n, err := strconv.Atoi(h)
 			if err != nil {
 				bad("职工人数", "“"+h+"”不是整数")
-				continue
 			}
 			e.Headcount = n
 		}
@@ -289,32 +292,30 @@ func ParseEnterprises(rows [][]string, dir *Directory, people []Person) ([]NewEn
 			lo, err2 := strconv.ParseFloat(lon, 64)
 			if err1 != nil || err2 != nil {
 				bad("纬度/经度", "坐标须同时给出且为数字")
-				continue
 			}
 			e.Location = &casework.Location{Lat: la, Lon: lo}
 		}
 		if g := cell(row, idx, "grid"); g != "" {
-			id, msg := unitCell(dir, g)
-			if msg != "" {
+			if id, msg := unitCell(dir, g); msg != "" {
 				bad("所属网格", msg)
-				continue
+			} else {
+				e.GridID = &id
 			}
-			e.GridID = &id
 		}
 		if w := cell(row, idx, "grid_worker"); w != "" {
 			id, ok := personCell(people, w)
 			if !ok {
 				bad("网格员", "通讯录中没有唯一的“"+w+"”（可填姓名或手机号）")
-				continue
 			}
 			e.GridWorker = &id
 		}
-		if err := e.Validate(dir); err != nil {
+		for _, err := range e.Problems(dir) {
 			bad(columnOf(err), messageOf(err))
-			continue
 		}
 		if first, dup := codes[e.CreditCode]; dup {
 			bad("统一社会信用代码", fmt.Sprintf("与第 %d 行重复", first))
+		}
+		if failed {
 			continue
 		}
 		codes[e.CreditCode] = line
