@@ -23,11 +23,7 @@ const allowPasswordChange authOption = 1
 func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
 	passwordChange := len(opts) > 0 && opts[0] == allowPasswordChange
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		if !ok && r.URL.Path == "/api/v1/events/stream" {
-			token = r.URL.Query().Get("access_token")
-			ok = token != ""
-		}
+		token, ok := streamToken(r)
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "缺少访问令牌：请在 Authorization 头中提供 Bearer token")
@@ -53,6 +49,16 @@ func (s *Server) auth(h authHandler, opts ...authOption) http.Handler {
 		}
 		h(w, r, u)
 	})
+}
+
+// streamToken is the request's bearer token, or, for the event stream
+// (which a browser's EventSource opens without headers), ?access_token=.
+func streamToken(r *http.Request) (string, bool) {
+	if token, ok := bearer(r); ok || r.URL.Path != "/api/v1/events/stream" {
+		return token, ok
+	}
+	token := r.URL.Query().Get("access_token")
+	return token, token != ""
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -103,24 +104,39 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
-	if created.Replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	} else {
-		s.Publish(r.Context(), created.Case, created.Events)
-		if created.Master != nil {
-			s.Publish(r.Context(), *created.Master, []casework.Event{*created.MasterEvent})
-		}
-	}
 	c, evs = created.Case, created.Events
 	if created.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 		if evs, err = s.store.Events(r.Context(), c.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
+	// Live consoles get the case with its clocks, as the 201 does: a row
+	// without them would show no countdown until a reload.
 	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
+	if !created.Replayed {
+		s.Publish(r.Context(), c, created.Events)
+		if created.Master != nil {
+			s.Publish(r.Context(), s.withDeadlines(r.Context(), *created.Master), []casework.Event{*created.MasterEvent})
+		}
+	}
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
 	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor(), s.directory().ScopeOf(u.Actor())))
+}
+
+// withDeadlines answers c with its clocks read from its timeline; the
+// merged-into master of a report comes back from the write without them,
+// and an overdue case must stay marked on the desk when a repeat call
+// joins it. Without its timeline it is answered as it is.
+func (s *Server) withDeadlines(ctx context.Context, c casework.Case) casework.Case {
+	evs, err := s.store.Events(ctx, c.ID)
+	if err != nil {
+		s.log.Warn("read the timeline of a merged-into case", "case", c.ID, "err", err)
+		return c
+	}
+	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
+	return c
 }
 
 // ownEnterprise is the enterprise a report is about when an enterprise

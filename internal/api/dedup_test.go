@@ -21,6 +21,8 @@ func report(text, phone, address string, lat, lon float64) map[string]any {
 func TestOneIncidentManyCallers(t *testing.T) {
 	t.Parallel()
 	onBackends(t, true, func(t *testing.T, z *zone) {
+		live, closeLive := z.stream("dispatcher")
+		defer closeLive()
 		first := z.call("POST", "/api/v1/cases", "dispatcher", report("科技路88号某五金制品有限公司门口二十多个工人堵着要工资，说老板欠了三个月没发",
 			"13800000101", "科技路88号", 28.8890, 120.0610)).expect(t, 201)
 		z.now = t0.Add(12 * time.Minute)
@@ -34,6 +36,19 @@ func TestOneIncidentManyCallers(t *testing.T) {
 			"13800000103", "科技路88号", 28.8891, 120.0612)).expect(t, 201)
 		if third.str("status") != "merged" {
 			t.Fatalf("third caller not merged: %s", third.raw)
+		}
+		// The desk learns of each merge with the master's clocks, so an
+		// overdue master stays marked.
+		merges := 0
+		for merges < 2 {
+			msg := nextCase(t, live)
+			if msg["event"].(map[string]any)["action"] != "duplicate_added" {
+				continue
+			}
+			merges++
+			if ds, _ := msg["case"].(map[string]any)["deadlines"].([]any); len(ds) == 0 {
+				t.Errorf("the merged-into master was published without its clocks: %v", msg["case"])
+			}
 		}
 		m := z.call("GET", fmt.Sprintf("/api/v1/cases/%d", first.id()), "dispatcher", nil).expect(t, 200)
 		if m.body["repeats"].(float64) != 2 || m.str("risk") != "high" || len(m.body["callers"].([]any)) != 2 {

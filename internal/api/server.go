@@ -88,6 +88,9 @@ type Server struct {
 	logins    *loginThrottle
 	requests  *requestLimiter // nil when there is no limit
 	proxies   []netip.Prefix
+
+	closing      chan struct{} // closed at shutdown: live streams end
+	closeStreams sync.Once
 }
 
 // New builds the server and loads the directory.
@@ -111,6 +114,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		logins:    newLoginThrottle(d.Login),
 		requests:  newRequestLimiter(d.RateLimit),
 		proxies:   d.TrustedProxies,
+		closing:   make(chan struct{}),
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()

@@ -132,38 +132,78 @@ func TestWorkdaysEndpoint(t *testing.T) {
 	}
 }
 
-func TestEventStreamIsScoped(t *testing.T) {
-	t.Parallel()
-	z := newZone(t)
-	open := func(user string) (*bufio.Reader, func()) {
-		ctx, cancel := context.WithCancel(context.Background())
-		req, _ := http.NewRequestWithContext(ctx, "GET", z.srv.URL+"/api/v1/events/stream?access_token="+z.tokens[user], nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("stream for %s: %v %v", user, err, resp)
-		}
-		br := bufio.NewReader(resp.Body)
-		line, _ := br.ReadString('\n')
-		for line != "\n" {
-			line, _ = br.ReadString('\n')
-		}
-		return br, func() { cancel(); resp.Body.Close() }
+// stream opens the live event stream as user, past its ready event.
+func (z *zone) stream(user string) (*bufio.Reader, func()) {
+	z.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", z.srv.URL+"/api/v1/events/stream?access_token="+z.tokens[user], nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		z.t.Fatalf("stream for %s: %v %v", user, err, resp)
 	}
-	next := func(br *bufio.Reader) map[string]any {
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
+	br := bufio.NewReader(resp.Body)
+	line, _ := br.ReadString('\n')
+	for line != "\n" {
+		line, _ = br.ReadString('\n')
+	}
+	return br, func() { cancel(); resp.Body.Close() }
+}
+
+// nextCase reads the stream's next case message.
+func nextCase(t testing.TB, br *bufio.Reader) map[string]any {
+	t.Helper()
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(data), &m); err != nil {
 				t.Fatal(err)
 			}
-			if data, ok := strings.CutPrefix(line, "data: "); ok {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(data), &m); err != nil {
-					t.Fatal(err)
-				}
+			if m["case"] != nil {
 				return m
 			}
 		}
 	}
+}
+
+// TestEventStreamEndsWithTheSession: a stream opened before a logout does
+// not go on sending cases (with phone numbers) after it.
+func TestEventStreamEndsWithTheSession(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	br, done := z.stream("labor")
+	defer done()
+	z.call("POST", "/api/v1/auth/logout", "labor", nil).expect(t, 204)
+	ended := make(chan string, 1)
+	go func() {
+		var seen strings.Builder
+		for {
+			line, err := br.ReadString('\n')
+			seen.WriteString(line)
+			if err != nil {
+				ended <- seen.String()
+				return
+			}
+		}
+	}()
+	select {
+	case got := <-ended:
+		if !strings.Contains(got, "event: expired") {
+			t.Fatalf("the stream ended without saying why: %q", got)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the stream outlived the session by 15 s")
+	}
+}
+
+func TestEventStreamIsScoped(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	open := z.stream
+	next := func(br *bufio.Reader) map[string]any { return nextCase(t, br) }
 	center, closeCenter := open("dispatcher")
 	defer closeCenter()
 	labor, closeLabor := open("labor")

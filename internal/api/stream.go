@@ -6,10 +6,22 @@ import (
 	"time"
 
 	"github.com/yizhan/yizhan/internal/account"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 // heartbeat keeps idle streams open through proxies.
 const heartbeat = 15 * time.Second
+
+// sessionCheck is how often a stream asks whether its token still holds:
+// a stream outlives neither a logout nor an expired session by more.
+const sessionCheck = 5 * time.Second
+
+// CloseStreams ends every live event stream, at shutdown: a stream never
+// ends by itself, and the server's graceful stop would wait for them all.
+// The consoles reconnect to whichever server answers next.
+func (s *Server) CloseStreams() {
+	s.closeStreams.Do(func() { close(s.closing) })
+}
 
 // stream sends the caller, as server-sent events, every case event it may
 // see, as it happens: "event: case" with the case and the event as data.
@@ -36,11 +48,26 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u account.User) 
 
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	check := time.NewTicker(sessionCheck)
+	defer check.Stop()
+	token, _ := streamToken(r)
 	dropped := int64(0)
 	for {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.closing:
+			_, _ = fmt.Fprint(w, "event: shutdown\ndata: {}\n\n")
+			_ = rc.Flush()
+			return
+		case <-check.C:
+			// Logged out, expired or disabled: the stream ends with the
+			// session, and the console logs in again.
+			if _, err := s.userByToken(r, token); err == store.ErrBadToken {
+				_, _ = fmt.Fprint(w, "event: expired\ndata: {}\n\n")
+				_ = rc.Flush()
+				return
+			}
 		case m := <-sub.C:
 			if d := sub.Dropped(); d != dropped {
 				dropped = d

@@ -187,10 +187,21 @@ func TestAcknowledgedCasesSurviveKill9(t *testing.T) {
 	t.Logf("%d acknowledged cases all present after kill -9", len(acked))
 }
 
-// TestGracefulShutdown: SIGTERM lets in-flight requests finish and exits 0.
+// TestGracefulShutdown: SIGTERM lets in-flight requests finish and exits 0,
+// without waiting for the live event streams, which it ends.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, []string{"YIZHAN_ADMIN_TOKEN=" + testToken}, "--data", t.TempDir())
+	stream, err := http.Get("http://" + s.addr + "/api/v1/events/stream?access_token=" + testToken)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("open a stream: %v %v", err, stream)
+	}
+	defer stream.Body.Close()
+	streamEnded := make(chan string, 1)
+	go func() {
+		raw, _ := io.ReadAll(stream.Body)
+		streamEnded <- string(raw)
+	}()
 	results := make(chan int, 32)
 	for i := range 32 {
 		go func() {
@@ -210,8 +221,11 @@ func TestGracefulShutdown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("exit: %v\n%s", err, s.log.String())
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("server did not stop on SIGTERM")
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop on SIGTERM within 10 s (an open event stream held it?)")
+	}
+	if got := <-streamEnded; !strings.Contains(got, "event: shutdown") {
+		t.Errorf("the stream ended without saying the server stops: %q", got)
 	}
 	for range 32 {
 		// Each request either completed or was refused before it started:

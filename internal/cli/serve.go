@@ -226,6 +226,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	httpSrv.RegisterOnShutdown(srv.CloseStreams)
 	starting = false
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()

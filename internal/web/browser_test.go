@@ -276,6 +276,33 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Error("no case on the desk is marked as breached, though the demo has some")
 	}
 
+	// A plain Enter in a one-line field files nothing; what was typed
+	// survives leaving the page (a session that ends mid-call) and comes
+	// back; a reset clears it.
+	var before int
+	s.call(s.login("zhiban2"), "GET", "/api/v1/stats/summary?line=all&from=2000-01-01", nil, &struct {
+		Total *int `json:"total"`
+	}{&before})
+	b.run(desk, "Enter in the name field",
+		chromedp.SendKeys(css("#i-text"), "草稿：有人在厂门口"),
+		chromedp.SendKeys(css("#i-name"), "李某\r"),
+		chromedp.Sleep(500*time.Millisecond),
+	)
+	var after int
+	s.call(s.login("zhiban2"), "GET", "/api/v1/stats/summary?line=all&from=2000-01-01", nil, &struct {
+		Total *int `json:"total"`
+	}{&after})
+	if after != before || !value(b, desk, "nothing filed", js[bool](`document.querySelector("#intake-done").hidden`)) {
+		t.Errorf("a plain Enter in the name field filed a report (%d cases, then %d)", before, after)
+	}
+	b.run(desk, "leave and come back",
+		chromedp.Reload(),
+		waitJS(`document.querySelector("#i-text").value === "草稿：有人在厂门口" && document.querySelector("#i-name").value === "李某"`),
+		waitJS(`(document.querySelector("#intake-form").reset(), true)`),
+		waitJS(`document.querySelector("#i-text").value === "" && sessionStorage.getItem("yizhan.intake.draft") === null`),
+		waitJS(`document.querySelector("#live").dataset.state === "on"`),
+	)
+
 	// 受理: receive a report through the form; the routing preview names the
 	// team. (Not of an incident the demo already has open: that report would
 	// be merged into it at receipt.)

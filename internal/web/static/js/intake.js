@@ -3,7 +3,7 @@
 // server has none) and where routing would send the case
 // (POST /api/v1/routing/preview).
 
-import {post} from "./api.js";
+import {get, post} from "./api.js";
 import {$, banner, fill, h, options} from "./dom.js";
 import {CATEGORY, CHANNEL, LINE, RISK, TYPE, categoryOf, label, taxonomy, typeOptions} from "./labels.js";
 import {errorText} from "./shell.js";
@@ -26,6 +26,41 @@ const DEFAULTS = {
   enterprise: {channel: "enterprise", line: "enterprise"},
   station: {channel: "station", line: "worker"},
 };
+
+// DRAFT_KEY keeps the report being typed in the tab's session storage.
+const DRAFT_KEY = "yizhan.intake.draft";
+
+/** toastDraft says that a report typed earlier was put back. */
+function toastDraft() {
+  const done = $("intake-done");
+  fill(done, "已恢复未提交的报告内容，请核对后受理。");
+  done.hidden = false;
+}
+
+/**
+ * outcome says what became of a new case at receipt: merged into an open
+ * case of the same incident (which one), suspected to repeat others (which,
+ * how alike), or simply received.
+ */
+async function outcome(c) {
+  if (c.status === "merged" && c.duplicate_of) {
+    let number = "#" + c.duplicate_of;
+    try {
+      number = (await get("/api/v1/cases/" + c.duplicate_of)).number;
+    } catch {
+      // The link still leads there.
+    }
+    return [h("strong", {}, "同一事件重复报告，已并入 "), h("a", {href: "/cases/" + c.duplicate_of}, number), "。"];
+  }
+  const cands = c.duplicate_candidates || [];
+  if (cands.length) {
+    return [h("strong", {}, "疑似重复："),
+      cands.slice(0, 3).map((d, i) => [i ? "、" : "", h("a", {href: "/cases/" + d.id}, d.number || "#" + d.id),
+        `（相似度 ${Math.round(d.score * 100)}%）`]),
+      "，请核对后合并或排除。"];
+  }
+  return (c.status_label || "已受理") + "。";
+}
 
 /** setupIntake wires the form for an account's role; onCreated receives each new case. */
 export function setupIntake({role, onCreated}) {
@@ -172,14 +207,56 @@ export function setupIntake({role, onCreated}) {
   for (const id of ["i-channel", "i-line", "i-type", "i-address", "i-lat", "i-lon"]) {
     $(id).addEventListener("change", schedulePreview);
   }
-  // Ctrl+Enter files the report from anywhere in the form.
+  // Ctrl+Enter files the report from anywhere in the form; a plain Enter
+  // in a one-line field does not (the browser would file a half-typed
+  // report while the caller is still talking).
   form.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       form.requestSubmit();
+    } else if (e.key === "Enter" && e.target instanceof HTMLInputElement) {
+      e.preventDefault();
     }
   });
+  // Some keyboards (and input methods) file on the key press instead.
+  form.addEventListener("keypress", (e) => {
+    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey && e.target instanceof HTMLInputElement) e.preventDefault();
+  });
+  // The draft survives leaving the page (a session that ended mid-call
+  // leads to the login page and back), with its idempotency key, so that
+  // filing it again after a lost answer makes no second case.
+  const typed = ["i-text", "i-name", "i-phone", "i-address", "i-lat", "i-lon", "i-external"];
+  const fields = [...typed, "i-channel", "i-line", "i-type"];
+  const saveDraft = () => {
+    const d = {key};
+    for (const id of fields) d[id] = $(id).value;
+    if (typed.some((id) => d[id].trim() !== "")) {
+      sessionStorage.setItem(DRAFT_KEY, JSON.stringify(d));
+    } else {
+      sessionStorage.removeItem(DRAFT_KEY);
+    }
+  };
+  const restoreDraft = () => {
+    let d;
+    try {
+      d = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+    } catch {
+      d = null;
+    }
+    if (!d) return;
+    for (const id of fields) if (typeof d[id] === "string") $(id).value = d[id];
+    if (d.key) key = d.key;
+    banner($("intake-error"), "");
+    toastDraft();
+    schedulePreview();
+    triageTimer = setTimeout(triage, TRIAGE_DELAY);
+  };
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+  taxonomy().then(restoreDraft, restoreDraft);
+
   form.addEventListener("reset", () => {
+    sessionStorage.removeItem(DRAFT_KEY);
     setTimeout(() => {
       triageBox.hidden = true;
       routeBox.hidden = true;
@@ -213,8 +290,9 @@ export function setupIntake({role, onCreated}) {
       form.reset();
       key = newKey();
       const done = $("intake-done");
-      fill(done, "已受理 ", h("a", {href: "/cases/" + c.id, id: "intake-link"}, c.number), "，" + (c.status_label || "") + "。可继续受理下一件。");
+      fill(done, "已受理 ", h("a", {href: "/cases/" + c.id, id: "intake-link"}, c.number), "，", await outcome(c), "可继续受理下一件。");
       done.hidden = false;
+      done.scrollIntoView({block: "nearest"});
       onCreated(c);
       text.focus();
     } catch (err) {

@@ -39,6 +39,15 @@ export function connect({onCase, onResync, onState}) {
       onCase(msg);
     });
     es.addEventListener("resync", () => onResync());
+    // The server is stopping: it reconnects to whichever answers next.
+    es.addEventListener("shutdown", () => onState("retry"));
+    // The session ended (logged out elsewhere, expired): asking who we are
+    // answers 401, which leads to the login page.
+    es.addEventListener("expired", () => {
+      es.close();
+      onState("off");
+      get("/api/v1/me").catch(() => {});
+    });
     es.onerror = () => {
       broken = true;
       if (es.readyState !== EventSource.CLOSED) {
