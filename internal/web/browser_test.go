@@ -325,6 +325,21 @@ func TestConsoleInBrowser(t *testing.T) {
 	if !strings.HasPrefix(number, "FJ") {
 		t.Fatalf("new case number %q", number)
 	}
+	// The dispatcher's own report is no news to them.
+	if !value(b, desk, "own report not counted as new", js[bool](`document.querySelector("#new-count").hidden`)) {
+		t.Error("the dispatcher's own report is counted as 新到")
+	}
+	// A case a unit hands back is marked as such on the desk, live.
+	var back struct {
+		ID int64 `json:"id"`
+	}
+	zhiban2 := s.login("zhiban2")
+	s.call(zhiban2, "POST", "/api/v1/cases", map[string]any{"channel": "12345", "text": "小区门口的垃圾堆了三天没人清运",
+		"reporter": map[string]any{"name": "韩某", "phone": "13800000098"}}, &back)
+	s.act(zhiban2, back.ID, map[string]any{"action": "dispatch", "unit_id": s.unitID(zhiban2, "政务110先期处置队")})
+	s.act(s.login("chuzhi"), back.ID, map[string]any{"action": "return", "reason": "属环卫职责，非先期处置"})
+	b.run(desk, "a returned case is marked",
+		waitJS(fmt.Sprintf(`document.querySelector("#case-%d .badge.warning")?.textContent === "已退单1次"`, back.ID)))
 	b.screenshot(desk, "desk")
 
 	// Open it: the case page shows the report and its first event.

@@ -171,6 +171,13 @@ function act(action, preset) {
     } else {
       scheduleLoad();
     }
+    // The button that opened the dialog was redrawn: keyboard focus goes to
+    // the next thing to do (the first action now offered), not the page top.
+    requestAnimationFrame(() => {
+      const next = $("case-actions").querySelector("button:not([disabled])");
+      if (next) next.focus();
+      else $("timeline").lastElementChild?.focus?.();
+    });
   }, down ? {...preset, downOnly: true} : preset);
 }
 

@@ -23,6 +23,8 @@ export function flags(c, now = serverNow()) {
   if (c.priority === "urgent" && c.risk !== "high" && !c.police) out.push(h("span", {class: "badge urgent"}, "紧急"));
   if (c.repeats > 0) out.push(h("span", {class: "badge plain"}, `重复报警${c.repeats}次`));
   if ((c.duplicate_candidates || []).length) out.push(h("span", {class: "badge plain"}, "疑似重复"));
+  // A case handed back waits to be sent out again: it must not look new.
+  if (c.returns > 0 && c.status === "received") out.push(h("span", {class: "badge warning", title: "承办单位退回，待重新派单"}, `已退单${c.returns}次`));
   if (c.first_receiver) out.push(h("span", {class: "badge plain"}, "首接负责"));
   if (c.paused) out.push(h("span", {class: "badge plain"}, "已挂起"));
   return out;

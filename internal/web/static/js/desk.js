@@ -148,6 +148,13 @@ function matches(c) {
 function upsert(c, fresh) {
   const known = state.items.has(c.id);
   if (!known && !matches(c)) return false;
+  if (known && !matches(c)) {
+    // It changed out of the filter (dispatched while the desk shows 待派单).
+    state.items.delete(c.id);
+    $("case-" + c.id)?.remove();
+    $("list-empty").hidden = state.items.size > 0;
+    return false;
+  }
   if (fresh) state.fresh.set(c.id, Date.now());
   state.items.set(c.id, c);
   const el = row(c);
@@ -193,6 +200,9 @@ function onCase(msg) {
   if (known && (known.version ?? 0) > (c.version ?? 0)) return;
   const isNew = upsert(c, true);
   if (isNew && ev.action === "receive") {
+    // What this dispatcher just received is not news to them (the stream
+    // may bring it before the form's answer does).
+    if (ev.actor === s.user?.username) return;
     state.unseen++;
     showUnseen();
     toast(`新受理 ${c.number}：${(c.text || "").slice(0, 40)}`, "info");
