@@ -64,13 +64,24 @@ newPill.addEventListener("click", () => {
   list.firstElementChild?.querySelector("a")?.focus();
 });
 
-// "/" jumps to the search box, as in most consoles.
+// "/" jumps to the search box, as in most consoles; "n" (or the 受理新报告
+// link, the first stop of the Tab order) to the report's text, wherever
+// the intake panel is on the screen.
 addEventListener("keydown", (e) => {
   const t = e.target;
-  if (e.key === "/" && !e.ctrlKey && !e.metaKey && !(t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement)) {
+  if (e.ctrlKey || e.metaKey || e.altKey || t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+  if (e.key === "/") {
     e.preventDefault();
     $("f-q").focus();
+  } else if (e.key === "n" && $("i-text")) {
+    e.preventDefault();
+    $("i-text").focus();
   }
+});
+document.querySelector(".intake-jump").addEventListener("click", (e) => {
+  if (!$("i-text")) return;
+  e.preventDefault();
+  $("i-text").focus();
 });
 
 function readFilter() {
