@@ -117,7 +117,9 @@ func makeName(t []rune, s, e, floor int, info suffixInfo, prev []name, ctx int) 
 		if s-lo < 2 || (s > 0 && roadStops.has(t[s-1])) {
 			return name{}, false
 		}
-		return name{kind: kindRoad, value: core + suffix, stem: core, display: core + suffix, start: lo, end: e}, true
+		// The key keeps a short core (a road is named by its last few
+		// characters); the dispatcher reads the name as it was written.
+		return name{kind: kindRoad, value: core + suffix, stem: core, display: string(t[shownFrom(t, lo, floor, s):e]), start: lo, end: e}, true
 	case kindVillage:
 		// 一群村民, 村子, 村委会: the 村 belongs to the next word.
 		if s-lo < 2 || villageStops.has(t[s-1]) || strings.HasSuffix(core, "村") ||
@@ -192,6 +194,20 @@ func cutAtBoundary(t []rune, lo, s int) int {
 	return cut
 }
 
+// shownFrom is where a name cut short for its key starts as written:
+// back from lo over name characters (at most 8 before its suffix at s,
+// never before floor), stopping at a word that is no part of a name.
+func shownFrom(t []rune, lo, floor, s int) int {
+	from := lo
+	for from > floor && from > s-8 && isNameRune(t[from-1]) {
+		from--
+	}
+	if from == lo {
+		return lo
+	}
+	return cutAtBoundary(t, from, s)
+}
+
 func trimRegion(core string) string {
 	for _, p := range regionPrefixes {
 		if rest, ok := strings.CutPrefix(core, p); ok && len([]rune(rest)) >= 2 {
@@ -227,7 +243,7 @@ func houseNumber(t []rune, base name) (name, bool) {
 		return name{}, false
 	}
 	v := base.value + "#" + digits + mark
-	return name{kind: kindAddr, value: v, stem: v, display: string(t[base.start:j]), start: base.start, end: j}, true
+	return name{kind: kindAddr, value: v, stem: v, display: base.display + string(t[base.end:j]), start: base.start, end: j}, true
 }
 
 // extractPersons finds persons as the zone writes them: 王某, 李某某, 老王,

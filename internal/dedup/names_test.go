@@ -18,6 +18,25 @@ func namesIn(text string) []string {
 var kindNames = map[nameKind]string{kindFirm: "firm", kindShop: "shop", kindSite: "site", kindInst: "inst",
 	kindEstate: "estate", kindVillage: "village", kindRoad: "road", kindAddr: "addr", kindPerson: "person", kindParty: "party"}
 
+// TestNamesShowAsWritten: a road's key keeps its last characters, but the
+// dispatcher reads the whole name (五金城科技路, not 金城科技路).
+func TestNamesShowAsWritten(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"五金城科技路18号门口有人堵门": "五金城科技路18号",
+		"在科技路88号门口":       "科技路88号",
+		"工人在五金城科技路堵门":     "五金城科技路",
+	} {
+		var shown []string
+		for _, n := range extractNames(normalizeText(text)) {
+			shown = append(shown, n.display)
+		}
+		if !slices.Contains(shown, want) {
+			t.Errorf("%q shows %v, want %s among them", text, shown, want)
+		}
+	}
+}
+
 func TestExtractNames(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
