@@ -59,6 +59,19 @@ function period() {
   return $("k-period").value.trim();
 }
 
+/**
+ * progressCell shows completion beside the time schedule, with as many
+ * decimals as it takes for two different figures not to read the same
+ * (83.33% against 83.29%, not 83.3% against 83.3% while flagged behind).
+ */
+function progressCell(row) {
+  if (row.progress === null || row.progress === undefined) return "—";
+  if (row.schedule === null || row.schedule === undefined) return num(row.progress, 1) + "%";
+  let d = 1;
+  while (d < 4 && row.progress !== row.schedule && num(row.progress, d) === num(row.schedule, d)) d++;
+  return `${num(row.progress, d)}%（时序 ${num(row.schedule, d)}%）`;
+}
+
 function num(v, digits = 2) {
   if (v === null || v === undefined) return "—";
   return Number.isInteger(v) ? String(v) : v.toFixed(digits).replace(/\.?0+$/, "");
@@ -134,7 +147,7 @@ function drawTable(rk) {
       h("td", {}, row.data_period),
       h("td", {class: "num"}, row.pending && !row.reported ? h("span", {class: "muted small"}, "未到报送期") : num(row.value, 6)),
       h("td", {class: "num"}, num(ind.target, 6)),
-      h("td", {class: "num"}, row.progress === null ? "—" : num(row.progress, 1) + "%" + (row.schedule === null ? "" : `（时序 ${num(row.schedule, 1)}%）`)),
+      h("td", {class: "num"}, progressCell(row)),
       h("td", {class: "num"}, row.rank ? `${row.rank}/${row.ranked}` : "—"),
       h("td", {}, row.tier ? h("span", {class: "badge " + TIER_CLASS[row.tier]}, TIER[row.tier]) : ""),
       h("td", {}, move(row)),
