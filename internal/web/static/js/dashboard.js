@@ -228,18 +228,26 @@ function drawCharts(d) {
     name: c.label, value: c.count, percent: c.percent, percent_whole: c.percent_whole,
   }));
   const fmt = (p) => `${p.name}\n${p.value}起 · ${Number(p.data.percent).toFixed(1)}%（${p.data.percent_whole}%）`;
+  const narrow = $("pie").clientWidth < 480;
+  const counts = new Map(cats.map((c) => [c.name, c.value]));
   chart("pie", $("pie")).setOption({
     backgroundColor: bg,
     color: PALETTE,
     textStyle: {fontFamily: font, fontSize: 13},
     tooltip: {trigger: "item", formatter: (p) => fmt(p).replace("\n", "：")},
-    legend: {bottom: 0, textStyle: {color: text, fontSize: 13}},
+    // On a phone the labels beside the ring would be cut off: the share
+    // goes inside each slice and the legend carries names and counts.
+    legend: narrow
+      ? {bottom: 0, textStyle: {color: text, fontSize: 13}, formatter: (name) => `${name} ${counts.get(name) ?? ""}起`}
+      : {bottom: 0, textStyle: {color: text, fontSize: 13}},
     series: [{
       type: "pie",
-      radius: ["35%", "62%"],
+      radius: narrow ? ["30%", "60%"] : ["35%", "62%"],
       center: ["50%", "45%"],
       avoidLabelOverlap: true,
-      label: {formatter: fmt, color: text, fontSize: 13, lineHeight: 18},
+      label: narrow
+        ? {position: "inside", formatter: (p) => `${p.data.percent_whole}%`, color: "#fff", fontSize: 12}
+        : {formatter: fmt, color: text, fontSize: 13, lineHeight: 18},
       data: cats,
     }],
   });
