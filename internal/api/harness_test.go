@@ -26,6 +26,7 @@ import (
 type zone struct {
 	t      testing.TB
 	srv    *httptest.Server
+	api    *api.Server
 	st     *store.Store
 	units  map[string]int64
 	tokens map[string]string // by username
@@ -117,6 +118,7 @@ func newZoneOn(t testing.TB, st *store.Store, checkDuplicates bool, opts ...func
 	if err != nil {
 		t.Fatal(err)
 	}
+	z.api = s
 	z.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(z.srv.Close)
 	return z

@@ -337,10 +337,15 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // Publish tells live consoles and subscribed systems about new events of
-// a case. The scheduler publishes through it too.
+// a case. The scheduler publishes through it too. The events are already
+// committed: a client that hangs up, or a scheduler told to stop, must not
+// cost the subscribed systems their delivery, so the request's
+// cancellation does not reach the webhook outbox (a bound does).
 func (s *Server) Publish(ctx context.Context, c casework.Case, evs []casework.Event) {
 	s.hub.Publish(c, evs...)
 	if s.webhooks != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
 		if err := s.webhooks.Enqueue(ctx, c, evs); err != nil {
 			s.log.Warn("enqueue webhooks", "case", c.ID, "err", err)
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/notify"
 )
 
@@ -225,6 +226,27 @@ func TestEventStreamIsScoped(t *testing.T) {
 		t.Fatalf("labor's first event %v", m)
 	}
 	z.call("GET", "/api/v1/events/stream", "", nil).expect(t, 401)
+}
+
+// TestWebhooksSurviveAHungUpClient: the events are committed before they
+// are published, so a request cancelled meanwhile (the caller hung up, the
+// scheduler is stopping) still queues their deliveries.
+func TestWebhooksSurviveAHungUpClient(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	wh := z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": "http://127.0.0.1:9/hook", "secret": "a-webhook-secret-of-length"}).expect(t, 201)
+	id := z.newCase("dispatcher", nil)
+	c, err := z.st.GetCase(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	z.api.Publish(gone, c, []casework.Event{{CaseID: id, Seq: 99, Action: casework.ActionNote, At: t0, Actor: "dispatcher"}})
+	ds := z.call("GET", fmt.Sprintf("/api/v1/webhooks/%d/deliveries", wh.id()), "admin", nil).expect(t, 200)
+	if n := len(ds.body["items"].([]any)); n != 2 {
+		t.Fatalf("%d deliveries queued, want the receipt's and the note's", n)
+	}
 }
 
 func TestWebhooksAreSignedAndRetried(t *testing.T) {
