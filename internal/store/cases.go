@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yizhan/yizhan/internal/casework"
 )
@@ -107,8 +110,14 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 		}
 	}
 	var out Created
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	runs := 0
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = Created{}
+		if runs++; runs > 1 {
+			// Run again after another node changed the master it read:
+			// the master is read afresh inside the write.
+			pre.master = nil
+		}
 		if nc.IdempotencyKey != "" {
 			var hash string
 			var id int64
@@ -169,8 +178,18 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 			}
 		}
 		return nil
-	})
+	}, lostCreateRace)
 	return out, err
+}
+
+// lostCreateRace reports whether a creation failed only because another
+// node got there first: it merged a report into the same master, or
+// committed the same idempotency key (run again, the key answers that
+// node's case).
+func lostCreateRace(err error) bool {
+	var pg *pgconn.PgError
+	return errors.Is(err, ErrConcurrentUpdate) ||
+		errors.As(err, &pg) && pg.Code == "23505" && strings.Contains(pg.ConstraintName, "idempotency")
 }
 
 // replay answers the case a retried request made the first time.

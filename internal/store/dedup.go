@@ -409,7 +409,7 @@ func (s *Store) settleDuplicates(ctx context.Context, tx *sql.Tx, nc NewCase, pr
 			out.Master = &now
 			return out, nil
 		}
-		now, err := s.scanCase(s.txRow(ctx, tx, "get_case", m.ID))
+		now, err := s.scanCase(s.txRow(ctx, tx, "lock_case", m.ID))
 		gone := errors.Is(err, sql.ErrNoRows)
 		if err != nil && !gone {
 			return DuplicateOutcome{}, fmt.Errorf("store: load cases: %w", err)

@@ -30,7 +30,11 @@ var queries = map[string]string{
 		unit_id = ?, duplicate_of = ?, outcome = ?, satisfaction = ?, returns = ?, repeats = ?, extra = ?,
 		version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
-	"get_case":       `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`,
+	"get_case": `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`,
+	// lock_case reads a case inside a write and holds it until the commit,
+	// so that another node's write to it waits rather than races (SQLite
+	// has one writer and reads it plainly).
+	"lock_case":      `SELECT ` + caseColumns + ` FROM cases WHERE id = ? FOR UPDATE`,
 	"case_by_number": `SELECT ` + caseColumns + ` FROM cases WHERE number = ?`,
 	"delete_token":   `DELETE FROM tokens WHERE hash = ?`,
 	"insert_event":   `INSERT INTO case_events (case_id, seq, action, at, actor_id, actor, unit_id, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -100,8 +104,9 @@ const deliveryColumns = `d.id, d.webhook_id, w.url, w.secret, d.body, d.attempts
 // reads the candidates of one duplicate check.
 const maxIDs = maxCandidates
 
-// sqliteQueries are named queries only SQLite runs: PostgreSQL reads the
-// duplicate index with a lateral join instead (pgLookup).
+// sqliteQueries are named queries only SQLite runs, or runs its own way:
+// PostgreSQL reads the duplicate index with a lateral join instead
+// (pgLookup).
 var sqliteQueries = map[string]string{}
 
 func init() {
@@ -118,6 +123,7 @@ func init() {
 				SELECT case_id, at FROM dedup_keys WHERE k = q.k AND at >= q.since ORDER BY at DESC LIMIT ` +
 			strconv.Itoa(perKey+1) + `)) FROM q`
 	}
+	sqliteQueries["lock_case"] = queries["get_case"] // one writer: nothing to lock against
 	sqliteQueries["spill_dedup_log"] = `INSERT OR IGNORE INTO dedup_keys (k, at, case_id)
 		SELECT k, at, case_id FROM dedup_log WHERE at < ? ORDER BY k, at, case_id`
 	sqliteQueries["prune_dedup_log"] = `DELETE FROM dedup_log WHERE at < ?`

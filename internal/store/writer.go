@@ -6,11 +6,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -30,7 +32,14 @@ type writeOp struct {
 	// sees in the tables what the batch's earlier writes left to the
 	// flush (the duplicate-index rows).
 	barrier bool
+	// retry, when set, says whether an error of the write is worth running
+	// it again (in a batch of its own, after the others committed) beyond
+	// the errors every write retries (transient).
+	retry func(error) bool
 }
+
+// maxAttempts bounds how often one write runs before its error stands.
+const maxAttempts = 4
 
 // writer is the group commit: requests queue up while the previous batch
 // syncs to disk, then all of them share one transaction and one fsync. A
@@ -95,6 +104,12 @@ func (w *writer) close() {
 // do queues fn and waits until its batch committed (or failed).
 func (w *writer) do(ctx context.Context, fn writeFunc) error {
 	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// doRetrying is do for a write that may run again when retry says its
+// error was a race another node won (see writeOp.retry).
+func (w *writer) doRetrying(ctx context.Context, fn writeFunc, retry func(error) bool) error {
+	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), retry: retry})
 }
 
 // doAfterFlush is do for a write that must see the batch's earlier writes
@@ -180,17 +195,60 @@ func (w *writer) fill(batch []writeOp) []writeOp {
 func (w *writer) commit(batch []writeOp) {
 	start := time.Now()
 	w.batchSize.Observe(float64(len(batch)))
+	final := w.runOnce(batch)
+	w.commitDur.Observe(time.Since(start).Seconds())
+	// A write that lost a race to another node (PostgreSQL's deadlock
+	// detector chose it, or another node changed what it read) runs
+	// again, in a batch of those alone, once the others are answered: a
+	// new report must not be refused because two nodes were busy.
+	pending := make([]int, len(batch))
+	for i := range pending {
+		pending[i] = i
+	}
+	for attempt := 1; ; attempt++ {
+		var again []int
+		for _, i := range pending {
+			op, e := batch[i], final[i]
+			if e != nil && attempt < maxAttempts && (transient(e) || op.retry != nil && op.retry(e)) {
+				again = append(again, i)
+				continue
+			}
+			if e != nil && op.failed != nil {
+				op.failed(e)
+			}
+			op.done <- e
+		}
+		if len(again) == 0 {
+			return
+		}
+		time.Sleep(time.Duration(attempt*(2+rand.IntN(8))) * time.Millisecond)
+		sub := make([]writeOp, len(again))
+		for j, i := range again {
+			sub[j] = batch[i]
+		}
+		for j, e := range w.runOnce(sub) {
+			final[again[j]] = e
+		}
+		pending = again
+	}
+}
+
+// runOnce runs a batch in one transaction and answers each write's error.
+func (w *writer) runOnce(batch []writeOp) []error {
 	errs := make([]error, len(batch))
 	err := w.runBatch(batch, errs)
 	w.finished.Add(1)
-	w.commitDur.Observe(time.Since(start).Seconds())
-	for i, op := range batch {
-		e := cmp.Or(err, errs[i])
-		if e != nil && op.failed != nil {
-			op.failed(e)
-		}
-		op.done <- e
+	for i := range errs {
+		errs[i] = cmp.Or(err, errs[i])
 	}
+	return errs
+}
+
+// transient reports whether an error is one PostgreSQL asks to retry: a
+// deadlock between two nodes' transactions, or a serialization failure.
+func transient(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
 }
 
 // run calls one request's write; a panic in it fails that request, not the

@@ -1,0 +1,104 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/api"
+	"github.com/yizhan/yizhan/internal/notify"
+	"github.com/yizhan/yizhan/internal/store/storetest"
+	"github.com/yizhan/yizhan/internal/triage/learn/learntest"
+)
+
+// TestTwoNodesTakeEveryReport: two servers on one PostgreSQL database,
+// both busy with reports of one incident (which merge into one master)
+// and with retries that carry one Idempotency-Key to both: every report
+// answers 201, none is lost to the other node's locks or writes, and one
+// key makes one case.
+func TestTwoNodesTakeEveryReport(t *testing.T) {
+	t.Parallel()
+	tg := storetest.FreshPostgres(t)
+	first, _ := tg.Open(t)
+	z := newZoneOn(t, first, true)
+	second, _ := tg.Open(t)
+	s2, err := api.New(t.Context(), api.Deps{Store: second, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
+		Now: func() time.Time { return t0 }, Webhooks: &notify.Webhooks{Outbox: second}, Triage: learntest.Shared(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(s2.Handler())
+	defer other.Close()
+	nodes := []string{z.srv.URL, other.URL}
+
+	post := func(node int, body map[string]any, key string) (int, int64, string) {
+		raw, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", nodes[node]+"/api/v1/cases", bytes.NewReader(raw))
+		req.Header.Set("Authorization", "Bearer "+z.tokens["dispatcher"])
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return -1, 0, err.Error()
+		}
+		defer resp.Body.Close()
+		var out struct {
+			ID    int64 `json:"id"`
+			Error struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out.ID, out.Error.Code
+	}
+
+	const perNode, rounds = 6, 8
+	var mu sync.Mutex
+	failures := map[string]int{}
+	byKey := map[string][]int64{}
+	var wg sync.WaitGroup
+	for node := range 2 {
+		for g := range perNode {
+			wg.Go(func() {
+				for r := range rounds {
+					// The same gate, told by many callers on both nodes.
+					body := report(fmt.Sprintf("科技路88号某五金制品有限公司门口工人堵门讨薪，第%d个来电", r),
+						fmt.Sprintf("138%08d", node*1000+g*100+r), "科技路88号", 28.8890, 120.0610)
+					// Every other call is a retry that reached both nodes.
+					key := ""
+					if r%2 == 0 {
+						key = fmt.Sprintf("k-%d-%d", g, r)
+						body = report(fmt.Sprintf("重发的来电 %d-%d：南门菜市场摊贩占道经营", g, r), "13800000001", "南门菜市场", 0, 0)
+					}
+					code, id, errCode := post(node, body, key)
+					mu.Lock()
+					if code != 201 {
+						failures[fmt.Sprintf("%d %s", code, errCode)]++
+					} else if key != "" {
+						byKey[key] = append(byKey[key], id)
+					}
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(failures) > 0 {
+		t.Errorf("reports refused while two nodes were busy: %v", failures)
+	}
+	for key, ids := range byKey {
+		for _, id := range ids[1:] {
+			if id != ids[0] {
+				t.Errorf("key %s made cases %v", key, ids)
+				break
+			}
+		}
+	}
+}
