@@ -326,6 +326,47 @@ func TestSLAFileWithSecondScaleTargets(t *testing.T) {
 	t.Fatalf("no breach on the timeline after 6s")
 }
 
+// TestStartRefusesBeforeMakingAStore: a missing rules file or a taken
+// port stops the start before a new store is made (and before an
+// administrator's one-time password is printed that no later start would
+// print again); a second server on one embedded store is refused.
+func TestStartRefusesBeforeMakingAStore(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for name, args := range map[string][]string{
+		"missing rules file": {"--addr", "127.0.0.1:0", "--routing", t.TempDir() + "/missing.yaml"},
+		"port in use":        {"--addr", busy.Addr().String()},
+	} {
+		dir := t.TempDir() + "/data"
+		var out bytes.Buffer
+		code := Execute(context.Background(), append([]string{"serve", "--demo", "--data", dir}, args...), nil, &out, &out)
+		if code == 0 {
+			t.Fatalf("%s: the start went on:\n%s", name, out.String())
+		}
+		if _, err := os.Stat(dir + "/yizhan.db"); !os.IsNotExist(err) {
+			t.Errorf("%s: a store was made (%v):\n%s", name, err, out.String())
+		}
+		if strings.Contains(out.String(), "password") || strings.Contains(out.String(), "密码") {
+			t.Errorf("%s: a one-time password was printed:\n%s", name, out.String())
+		}
+	}
+
+	dir := t.TempDir()
+	first := startServer(t, []string{"YIZHAN_ADMIN_TOKEN=" + testToken}, "--data", dir)
+	var out bytes.Buffer
+	code := Execute(context.Background(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, nil, &out, &out)
+	if code == 0 || !strings.Contains(out.String(), "已由另一个 yizhan serve 使用") {
+		t.Fatalf("a second server on one data directory: exit %d\n%s", code, out.String())
+	}
+	if c, _ := first.get(testToken, "/healthz"); c != 200 {
+		t.Fatalf("the first server answers %d after the second was refused", c)
+	}
+}
+
 // TestInvalidSLAFileStopsStart: a bad policy file stops the server with a
 // message that names the line.
 func TestInvalidSLAFileStopsStart(t *testing.T) {

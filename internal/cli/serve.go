@@ -24,6 +24,7 @@ import (
 	"github.com/yizhan/yizhan/internal/notify"
 	"github.com/yizhan/yizhan/internal/sla"
 	"github.com/yizhan/yizhan/internal/sla/scheduler"
+	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store"
 	"github.com/yizhan/yizhan/internal/triage/learn"
 	"github.com/yizhan/yizhan/internal/web"
@@ -130,6 +131,35 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	if err != nil {
 		return err
 	}
+	// What can be checked without the store is checked before it is
+	// opened (or made): a missing rules file or a taken port must not
+	// leave a new store behind, nor print an administrator's one-time
+	// password that the next start will not print again.
+	var rulesFile []byte
+	if cfg.RoutingFile != "" {
+		if rulesFile, err = os.ReadFile(cfg.RoutingFile); err == nil {
+			_, err = routing.ParseRules(rulesFile)
+		}
+		if err != nil {
+			return errorf("流转规则 %s：%w", "routing rules %s: %w", cfg.RoutingFile, err)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return errorf("无法监听 %s：%w", "listen on %s: %w", cfg.Addr, err)
+	}
+	defer func() {
+		if starting {
+			ln.Close()
+		}
+	}()
+	if cfg.DBURL == "" {
+		unlock, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, URL: cfg.DBURL, Logger: log, Location: loc, Clocks: clocks})
 	if err != nil {
 		return err
@@ -192,11 +222,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		return err
 	}
 	if cfg.RoutingFile != "" {
-		raw, err := os.ReadFile(cfg.RoutingFile)
-		if err == nil {
-			_, err = srv.SaveRules(ctx, raw)
-		}
-		if err != nil {
+		if _, err := srv.SaveRules(ctx, rulesFile); err != nil {
 			closeStore()
 			return errorf("流转规则 %s：%w", "routing rules %s: %w", cfg.RoutingFile, err)
 		}
@@ -213,12 +239,6 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	learner.Start(bg)
 	go pruneDuplicateKeys(bg, st, cfg.Dedup.Horizon, log)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		stopBG()
-		closeStore()
-		return errorf("无法监听 %s：%w", "listen on %s: %w", cfg.Addr, err)
-	}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
