@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +37,8 @@ func TestTwoNodesTakeEveryReport(t *testing.T) {
 	other := httptest.NewServer(s2.Handler())
 	defer other.Close()
 	nodes := []string{z.srv.URL, other.URL}
+	go z.api.RelayEvents(t.Context())
+	go s2.RelayEvents(t.Context())
 
 	post := func(node int, body map[string]any, key string) (int, int64, string) {
 		raw, _ := json.Marshal(body)
@@ -100,5 +103,66 @@ func TestTwoNodesTakeEveryReport(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestConsolesHearOtherNodes: a console connected to one node sees what
+// is written through another (the relay over LISTEN/NOTIFY).
+func TestConsolesHearOtherNodes(t *testing.T) {
+	t.Parallel()
+	tg := storetest.FreshPostgres(t)
+	first, _ := tg.Open(t)
+	z := newZoneOn(t, first, false)
+	second, _ := tg.Open(t)
+	s2, err := api.New(t.Context(), api.Deps{Store: second, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
+		Now: func() time.Time { return t0 }, Webhooks: &notify.Webhooks{Outbox: second}, Triage: learntest.Shared(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(s2.Handler())
+	defer other.Close()
+	go s2.RelayEvents(t.Context())
+	// The second node's console, as the labor department and the center.
+	onOther := &zone{t: t, srv: other, tokens: z.tokens}
+	center, closeCenter := onOther.stream("dispatcher")
+	defer closeCenter()
+	// The relay listens asynchronously: wait until it hears.
+	var id int64
+	deadline := time.Now().Add(10 * time.Second)
+	got := make(chan map[string]any, 16)
+	go func() {
+		// Until the stream closes at the test's end.
+		for {
+			line, err := center.ReadString('\n')
+			if err != nil {
+				return
+			}
+			var m map[string]any
+			if data, ok := strings.CutPrefix(line, "data: "); ok && json.Unmarshal([]byte(data), &m) == nil && m["case"] != nil {
+				got <- m
+			}
+		}
+	}()
+	for id == 0 && time.Now().Before(deadline) {
+		cid := z.newCase("dispatcher", nil)
+		select {
+		case m := <-got:
+			if int64(m["case"].(map[string]any)["id"].(float64)) == cid && m["event"].(map[string]any)["action"] == "receive" {
+				id = cid
+			}
+		case <-time.After(time.Second):
+		}
+	}
+	if id == 0 {
+		t.Fatal("a case received on the first node never reached the second node's console")
+	}
+	z.act(id, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["labor"]}).expect(t, 200)
+	select {
+	case m := <-got:
+		if m["event"].(map[string]any)["action"] != "dispatch" || len(m["case"].(map[string]any)["deadlines"].([]any)) == 0 {
+			t.Fatalf("the dispatch reached the other console as %v", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the dispatch on the first node never reached the second node's console")
 	}
 }

@@ -6,10 +6,12 @@ package api
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,6 +93,7 @@ type Server struct {
 
 	closing      chan struct{} // closed at shutdown: live streams end
 	closeStreams sync.Once
+	node         string // this process, among the nodes on one database
 }
 
 // New builds the server and loads the directory.
@@ -115,6 +118,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		requests:  newRequestLimiter(d.RateLimit),
 		proxies:   d.TrustedProxies,
 		closing:   make(chan struct{}),
+		node:      rand.Text(),
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()
@@ -343,11 +347,56 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // cancellation does not reach the webhook outbox (a bound does).
 func (s *Server) Publish(ctx context.Context, c casework.Case, evs []casework.Event) {
 	s.hub.Publish(c, evs...)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	if s.webhooks != nil {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
 		if err := s.webhooks.Enqueue(ctx, c, evs); err != nil {
 			s.log.Warn("enqueue webhooks", "case", c.ID, "err", err)
 		}
 	}
+	// The consoles connected to the other nodes hear of it too.
+	seqs := make([]int, len(evs))
+	for i, ev := range evs {
+		seqs[i] = ev.Seq
+	}
+	if err := s.store.AnnounceEvents(ctx, s.node, c.ID, seqs); err != nil {
+		s.log.Warn("announce events to other nodes", "case", c.ID, "err", err)
+	}
+}
+
+// RelayEvents hands the events other nodes announce (PostgreSQL) to this
+// node's consoles, until ctx ends: it reads the case and the events and
+// publishes them here, without webhooks (the node that wrote them queued
+// those). With SQLite it returns at once.
+func (s *Server) RelayEvents(ctx context.Context) {
+	connected := false
+	s.store.ListenEvents(ctx, s.node, func() {
+		if connected {
+			// Down for a while: what was announced meanwhile is lost.
+			s.hub.MarkMissed()
+		}
+		connected = true
+	}, func(caseID int64, seqs []int) {
+		if s.hub.Subscribers() == 0 {
+			return
+		}
+		c, err := s.store.GetCase(ctx, caseID)
+		if err != nil {
+			s.log.Warn("relay: read case", "case", caseID, "err", err)
+			return
+		}
+		evs, err := s.store.Events(ctx, caseID)
+		if err != nil {
+			s.log.Warn("relay: read events", "case", caseID, "err", err)
+			return
+		}
+		c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
+		var heard []casework.Event
+		for _, ev := range evs {
+			if slices.Contains(seqs, ev.Seq) {
+				heard = append(heard, ev)
+			}
+		}
+		s.hub.Publish(c, heard...)
+	})
 }

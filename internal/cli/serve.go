@@ -231,6 +231,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	bg, stopBG := context.WithCancel(context.Background())
 	go srv.RefreshDirectory(bg, 30*time.Second)
 	go srv.WatchRoster(bg, 6*time.Hour)
+	go srv.RelayEvents(bg) // the other nodes' events, on PostgreSQL
 	sched := &scheduler.Scheduler{Store: st, Publish: srv, SMS: notify.LogSMS{Log: log}, Log: log,
 		Now: func() time.Time { return time.Now().In(loc) }}
 	reg.MustRegister(sched.Collectors()...)

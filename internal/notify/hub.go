@@ -102,6 +102,16 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 	h.mu.Unlock()
 }
 
+// MarkMissed tells every subscriber that messages may have been missed
+// (the relay from other nodes was down): each reloads at its next message.
+func (h *Hub) MarkMissed() {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.subs {
+		s.dropped.Add(1)
+	}
+}
+
 // Subscribers answers how many are connected.
 func (h *Hub) Subscribers() int {
 	h.mu.RLock()

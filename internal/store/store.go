@@ -76,8 +76,9 @@ type Store struct {
 	// bounds the rows one spill moves.
 	spillQueued bool
 	spillChunk  int
-	hooks       activeHooks // the active webhooks, kept a second
-	bulk        sync.Map    // multi-row inserts of history loads, by table and size
+	hooks       activeHooks            // the active webhooks, kept a second
+	bulk        sync.Map               // multi-row inserts of history loads, by table and size
+	channel     atomic.Pointer[string] // the live-event relay's channel (PostgreSQL)
 }
 
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
