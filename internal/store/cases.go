@@ -754,15 +754,19 @@ func (s *Store) NextClock(ctx context.Context) (*time.Time, error) {
 
 // Fire recomputes a due case's clocks as of now and writes what fire
 // says, in one transaction that also reschedules the case. A second node
-// firing the same case at once loses the version check and writes
-// nothing, so each warning and breach is recorded once.
+// firing the same case at once waits for the first (the case is read FOR
+// UPDATE on PostgreSQL) and writes nothing new, so each warning and breach
+// is recorded once.
 func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire FireFunc) (casework.Case, []casework.Event, error) {
 	var c casework.Case
 	var written []casework.Event
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		written = nil
 		var err error
-		c, err = s.scanCase(s.txRow(ctx, tx, "get_case", caseID))
+		// Held until the commit: a second node firing the same case waits,
+		// then finds the alarms written and writes none (rather than
+		// running into the first node's event numbers).
+		c, err = s.scanCase(s.txRow(ctx, tx, "lock_case", caseID))
 		if errors.Is(err, sql.ErrNoRows) {
 			_, err = s.txExec(ctx, tx, "delete_clock", caseID)
 			return err

@@ -204,19 +204,23 @@ func TestPausedClocksDoNotFire(t *testing.T) {
 
 func TestConcurrentSchedulersWriteOnce(t *testing.T) {
 	t.Parallel()
-	st := storetest.Postgres(t)
+	// Two nodes: two stores (each with its own writer) on one database.
+	tg := storetest.FreshPostgres(t)
+	st, _ := tg.Open(t)
+	other, _ := tg.Open(t)
 	ctx := context.Background()
 	var ids []int64
 	for range 20 {
 		ids = append(ids, newCase(t, st, t0).ID)
 	}
-	// Two nodes tick at the same moment.
+	// Two nodes tick at the same moment; neither may fail on the other's
+	// events.
 	var wg sync.WaitGroup
-	for range 2 {
+	for _, node := range []*store.Store{st, other} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &Scheduler{Store: st, Log: quiet, Workers: 4}
+			s := &Scheduler{Store: node, Log: quiet, Workers: 4}
 			if _, err := s.Tick(ctx, t0.Add(50*time.Second)); err != nil {
 				t.Error(err)
 			}
