@@ -27,6 +27,8 @@ func TestLanguageSwitch(t *testing.T) {
 			{[]string{"migrate", "now"}, 1, `migrate 不接受参数 "now"`},
 			{[]string{"serv"}, 1, `未知命令 "serv"，是否要用 "serve"？`},
 			{[]string{"serve", "--log-format", "xml"}, 1, `设置有误：--log-format 只能是 text 或 json，收到 "xml"`},
+			{[]string{"audit", "--verify", "--data", dir + "/nothing"}, 1, "找不到数据库：--data 所指目录中没有 yizhan.db"},
+			{[]string{"migrate", "--status", "--db", "mysql://x"}, 1, "--db 须为 postgres:// 开头的 PostgreSQL 连接地址"},
 		}
 	}
 	english := func(dir string) []answer {
@@ -40,6 +42,7 @@ func TestLanguageSwitch(t *testing.T) {
 			{[]string{"gen", "--bogus"}, 1, "unknown flag: --bogus"},
 			{[]string{"migrate", "now"}, 1, `migrate takes no arguments, got "now"`},
 			{[]string{"serv"}, 1, `unknown command "serv": did you mean "serve"?`},
+			{[]string{"audit", "--verify", "--data", dir + "/nothing"}, 1, "no database: the --data directory holds no yizhan.db"},
 			{[]string{"serve", "--log-format", "xml"}, 1, `config: --log-format must be text or json, got "xml"`},
 		}
 	}

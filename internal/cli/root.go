@@ -37,7 +37,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.AddCommand(serveCommand(), versionCommand(), reportCommand(), classifyCommand(), triageCommand(), genCommand(), benchCommand(), migrateCommand(), backupCommand(), auditCommand())
 	localize(root)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "yizhan:", err)
+		fmt.Fprintln(stderr, "yizhan:", explain(err))
 		return 1
 	}
 	return 0

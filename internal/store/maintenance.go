@@ -57,7 +57,7 @@ func openMaintenance(opt Options, create bool) (*Maintenance, error) {
 		dir := cmp.Or(opt.DataDir, "./data")
 		m.file = sqlite.Path(dir)
 		if fi, err := os.Stat(m.file); !(create && errors.Is(err, fs.ErrNotExist)) && (err != nil || !fi.Mode().IsRegular()) {
-			return nil, fmt.Errorf("store: no database at %s (yizhan serve --data %s creates it on first start)", m.file, dir)
+			return nil, fmt.Errorf("store: %w at %s (yizhan serve --data %s creates it on first start)", ErrNoDatabase, m.file, dir)
 		}
 	}
 	dialect, w, r, migrations, err := openDatabase(opt, 4, 2)
@@ -89,6 +89,10 @@ func (m *Maintenance) snapshot(ctx context.Context) (*sql.Tx, error) {
 	}
 	return tx, nil
 }
+
+// ErrNoDatabase answers a maintenance command pointed at a data directory
+// that holds no store (a mistyped --data).
+var ErrNoDatabase = errors.New("no database")
 
 // ErrSchemaBehind answers a command that needs the schema this yizhan
 // knows on a store that is not there yet.

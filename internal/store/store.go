@@ -81,6 +81,16 @@ type Store struct {
 	channel     atomic.Pointer[string] // the live-event relay's channel (PostgreSQL)
 }
 
+// ErrConnect answers a PostgreSQL store that cannot be reached.
+var ErrConnect = errors.New("cannot connect to the database")
+
+// ErrOpenFile answers an embedded store whose file cannot be opened or
+// made (a missing or read-only --data directory).
+var ErrOpenFile = errors.New("cannot open the database file")
+
+// ErrNotPostgresURL answers a --db that is no postgres:// URL.
+var ErrNotPostgresURL = errors.New("--db must be a postgres:// URL")
+
 // IsPostgresURL reports whether a --db value selects PostgreSQL.
 func IsPostgresURL(u string) bool {
 	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
@@ -92,17 +102,17 @@ func IsPostgresURL(u string) bool {
 func openDatabase(opt Options, pgConns, sqliteReaders int) (d Dialect, w, r *sql.DB, migrations fs.FS, err error) {
 	switch {
 	case opt.URL != "" && !IsPostgresURL(opt.URL):
-		return "", nil, nil, nil, fmt.Errorf("store: --db must be a postgres:// URL, got %q", opt.URL)
+		return "", nil, nil, nil, fmt.Errorf("store: %w, got %q", ErrNotPostgresURL, opt.URL)
 	case opt.URL != "":
 		db, err := postgres.Open(opt.URL, pgConns)
 		if err != nil {
-			return "", nil, nil, nil, err
+			return "", nil, nil, nil, fmt.Errorf("store: %w: %w", ErrConnect, err)
 		}
 		return Postgres, db, db, postgres.Migrations(), nil
 	}
 	w, r, err = sqlite.Open(cmp.Or(opt.DataDir, "./data"), sqliteReaders)
 	if err != nil {
-		return "", nil, nil, nil, err
+		return "", nil, nil, nil, fmt.Errorf("store: %w: %w", ErrOpenFile, err)
 	}
 	return SQLite, w, r, sqlite.Migrations(), nil
 }
