@@ -189,3 +189,45 @@ func TestSampleReportsReadWell(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoNodesLoadTheDemoOnce: two nodes started together with --demo on
+// one empty PostgreSQL database load it once, whole.
+func TestTwoNodesLoadTheDemoOnce(t *testing.T) {
+	t.Parallel()
+	tg := storetest.FreshPostgres(t)
+	a, _ := tg.Open(t)
+	b, _ := tg.Open(t)
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, storetest.Zone)
+	results := make(chan bool, 2)
+	errs := make(chan error, 2)
+	for _, st := range []*store.Store{a, b} {
+		go func() {
+			loaded, err := demo.LoadIfEmpty(context.Background(), st, storetest.Zone, now, nil)
+			results <- loaded
+			errs <- err
+		}()
+	}
+	loads := 0
+	for range 2 {
+		if <-results {
+			loads++
+		}
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if loads != 1 {
+		t.Fatalf("the demo was loaded %d times", loads)
+	}
+	units, err := a.Units(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for _, u := range units {
+		names[u.Name]++
+		if names[u.Name] > 1 {
+			t.Fatalf("unit %s made twice", u.Name)
+		}
+	}
+}

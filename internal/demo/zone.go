@@ -84,7 +84,17 @@ func LoadDirectory(ctx context.Context, st *store.Store, loc *time.Location, now
 // no cases yet, and answers whether it did. The classifier reads the
 // reports' police and risk (the demo gives every case its type); nil
 // leaves them not police and low risk.
-func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now time.Time, cls casework.Classifier) (bool, error) {
+func LoadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now time.Time, cls casework.Classifier) (loaded bool, err error) {
+	// Nodes started together on one empty database load it once: the
+	// first holds the lock while it loads, the others then find it full.
+	err = st.Exclusive(ctx, "yizhan demo load", func() error {
+		loaded, err = loadIfEmpty(ctx, st, loc, now, cls)
+		return err
+	})
+	return loaded, err
+}
+
+func loadIfEmpty(ctx context.Context, st *store.Store, loc *time.Location, now time.Time, cls casework.Classifier) (bool, error) {
 	existing, err := st.Units(ctx)
 	if err != nil {
 		return false, err
