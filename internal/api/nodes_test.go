@@ -74,8 +74,13 @@ func TestTwoNodesTakeEveryReport(t *testing.T) {
 					// The same gate, told by many callers on both nodes.
 					body := report(fmt.Sprintf("科技路88号某五金制品有限公司门口工人堵门讨薪，第%d个来电", r),
 						fmt.Sprintf("138%08d", node*1000+g*100+r), "科技路88号", 28.8890, 120.0610)
-					// Every other call is a retry that reached both nodes.
+					// Every other call is a retry that reached both nodes,
+					// by its key or by the 110 system's own number.
 					key := ""
+					if r%4 == 1 {
+						body = report(fmt.Sprintf("110 重发 %d-%d：两车刮擦", g, r), "13800000002", "", 0, 0)
+						body["external_id"] = fmt.Sprintf("110-%d-%d", g, r)
+					}
 					if r%2 == 0 {
 						key = fmt.Sprintf("k-%d-%d", g, r)
 						body = report(fmt.Sprintf("重发的来电 %d-%d：南门菜市场摊贩占道经营", g, r), "13800000001", "南门菜市场", 0, 0)

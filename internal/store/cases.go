@@ -184,12 +184,13 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 
 // lostCreateRace reports whether a creation failed only because another
 // node got there first: it merged a report into the same master, or
-// committed the same idempotency key (run again, the key answers that
-// node's case).
+// committed the same idempotency key or source number (run again, the key
+// or the number answers that node's case).
 func lostCreateRace(err error) bool {
 	var pg *pgconn.PgError
 	return errors.Is(err, ErrConcurrentUpdate) ||
-		errors.As(err, &pg) && pg.Code == "23505" && strings.Contains(pg.ConstraintName, "idempotency")
+		errors.As(err, &pg) && pg.Code == "23505" &&
+			(strings.Contains(pg.ConstraintName, "idempotency") || pg.ConstraintName == "cases_external")
 }
 
 // replay answers the case a retried request made the first time.
