@@ -108,13 +108,26 @@ func TestTheRatingIsTheReporters(t *testing.T) {
 	if got := z.allowed(id, "labor"); slices.Contains(got, "follow_up") {
 		t.Errorf("the handling department may %v on its closed case", got)
 	}
-	z.act(id, "labor", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 403, "forbidden")
+	z.act(id, "labor", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 403, "self_rating")
 	z.act(id, "dispatcher", map[string]any{"action": "follow_up", "satisfaction": 3, "note": "电话回访"}).expect(t, 200)
 	if got := z.allowed(id, "dispatcher"); slices.Contains(got, "follow_up") {
 		t.Errorf("a rated case still offers follow_up: %v", got)
 	}
 
-	// A grid worker's report, rated by the grid afterwards.
+	// A grid worker's report handled by the grid itself is not the grid's
+	// to rate: the center's follow-up rates it.
+	own := z.newCase("grid", nil)
+	z.act(own, "dispatcher", map[string]any{"action": "dispatch", "unit_id": z.units["grid"]}).expect(t, 200)
+	for _, a := range []string{"accept", "arrive"} {
+		z.act(own, "grid", map[string]any{"action": a}).expect(t, 200)
+	}
+	z.act(own, "grid", map[string]any{"action": "resolve", "outcome": "onsite_resolved"}).expect(t, 200)
+	z.act(own, "grid", map[string]any{"action": "close", "satisfaction": 5}).expect(t, 403, "self_rating")
+	z.act(own, "grid", map[string]any{"action": "close"}).expect(t, 200)
+	z.act(own, "grid", map[string]any{"action": "follow_up", "satisfaction": 5}).expect(t, 403, "self_rating")
+
+	// A grid worker's report handled by a department, rated by the grid
+	// afterwards.
 	id = settle("grid")
 	if got := z.allowed(id, "grid"); !slices.Contains(got, "follow_up") {
 		t.Errorf("the reporting grid may %v on the closed case, want follow_up among them", got)

@@ -49,8 +49,15 @@ func TestSearchFindsPhonesHoweverWrittenAndNumbersInAnyCase(t *testing.T) {
 	if got, want := z.found("dispatcher", "13700003333"), numbers(master, dup); !slices.Equal(got, want) {
 		t.Errorf("the merged caller's number finds %v, want the master and the duplicate %v", got, want)
 	}
-	// Short numbers are no caller's: 110 is searched as words only.
-	z.found("dispatcher", "110")
+	// Short numbers are no caller's: 110 is searched as words only, so a
+	// case whose reporter's number is 110 is not found by it, one that
+	// says 110 in its text is.
+	short := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "报警人未留号码",
+		"reporter": map[string]any{"name": "某某", "phone": "110"}}).expect(t, 201).str("number")
+	said := z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "110 转来的噪音投诉"}).expect(t, 201).str("number")
+	if got := z.found("dispatcher", "110"); !slices.Equal(got, []string{said}) || slices.Contains(got, short) {
+		t.Errorf("q=110 finds %v, want only %s (its text says 110)", got, said)
+	}
 
 	// An account that sees phones masked cannot find who called by
 	// trying a number, only by words.

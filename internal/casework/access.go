@@ -109,8 +109,9 @@ func Authorize(a Actor, act Action) error {
 // add a note or escalate, so that no one else hands back, settles or
 // hands to the police a case another unit holds. The rating (满意度) is
 // the reporter's: a handling unit closes without one (the center's
-// follow-up call records it), and the unit that reported the case may
-// close it with its rating or rate it afterwards (回访评价). The center's
+// follow-up call records it), and the unit that reported the case, unless
+// it handled the case itself, may close it with its rating or rate it
+// afterwards (回访评价). The center's
 // roles and leaders act on every case they see, as their roles allow.
 func Permit(a Actor, s Scope, c *Case, cmd Command) error {
 	if err := Authorize(a, cmd.Action); err != nil {
@@ -123,14 +124,16 @@ func Permit(a Actor, s Scope, c *Case, cmd Command) error {
 	switch {
 	case cmd.Action == ActionNote || cmd.Action == ActionEscalate:
 		return nil
+	case rating && s.Holds(c):
+		// Even a unit that reported the case itself (a grid worker's own
+		// report, handled by the grid) does not rate its own handling.
+		return Forbidden("self_rating", "满意度须由诉求人评价：承办单位办结时请不填满意度，由指挥中心回访录入或由提出诉求的单位评价")
 	case rating && s.Raised(c):
 		return nil
 	case cmd.Action == ActionFollowUp:
 		return Forbidden("forbidden", "回访评价由指挥中心或提出诉求的单位录入")
 	case !s.Holds(c) && !(cmd.Action == ActionClose && s.Raised(c)):
 		return Forbidden("not_holder", "该工单不由本单位承办，本单位只能批注或上报")
-	case rating:
-		return Forbidden("self_rating", "满意度须由诉求人评价：承办单位办结时请不填满意度，由指挥中心回访录入或由提出诉求的单位评价")
 	}
 	return nil
 }

@@ -136,8 +136,10 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		// the account sees phones masked. Short numbers (110, an
 		// extension) are no caller's.
 		if phone, ok := casework.PhoneOf(q); ok && len(phone) >= 7 && !f.PhonesHidden {
-			add(`(number = ? OR reporter_phone = ? OR extra LIKE ? ESCAPE '\' OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
-				strings.ToUpper(q), phone, `%"`+escapeLike(phone)+`"%`, like, like, like)
+			// (A case received before numbers were kept as digits is found
+			// by its number as it was stored, too.)
+			add(`(number = ? OR reporter_phone IN (?, ?) OR extra LIKE ? ESCAPE '\' OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
+				strings.ToUpper(q), phone, q, `%"`+escapeLike(phone)+`"%`, like, like, like)
 		} else {
 			add(`(number = ? OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
 				strings.ToUpper(q), like, like, like)

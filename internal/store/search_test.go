@@ -1,0 +1,44 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/store"
+	"github.com/yizhan/yizhan/internal/store/storetest"
+)
+
+// TestSearchFindsPhonesStoredTheOldWay: a case received before phone
+// numbers were kept as digits ("0579-12345678") is still found by its
+// number as it was stored, on both backends.
+func TestSearchFindsPhonesStoredTheOldWay(t *testing.T) {
+	t.Parallel()
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		at := time.Date(2026, 11, 27, 9, 0, 0, 0, storetest.Zone)
+		admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
+		in := casework.Intake{Channel: "110", Text: "楼道堆放杂物", Type: "neighbor"}
+		if err := in.Validate(admin); err != nil {
+			t.Fatal(err)
+		}
+		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Reporter.Phone = "0579-12345678" // as an older version kept it
+		created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"0579-12345678", " 0579-12345678 "} {
+			page, err := st.ListCases(context.Background(), store.CaseFilter{Scope: casework.Scope{All: true}, Q: q, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Items) != 1 || page.Items[0].ID != created.Case.ID {
+				t.Errorf("q=%q finds %d cases, want the one stored with that number", q, len(page.Items))
+			}
+		}
+	})
+}
