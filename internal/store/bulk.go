@@ -167,7 +167,8 @@ func (s *Store) LoadHistory(ctx context.Context, batch []BulkCase, now time.Time
 	if err := s.prepareBulk(ctx, bulkTables...); err != nil {
 		return err
 	}
-	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	// Once: the batch's links are resolved in place as it runs.
+	return s.w.doOnce(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var maxID int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM cases`).Scan(&maxID); err != nil {
 			return fmt.Errorf("store: max case id: %w", err)

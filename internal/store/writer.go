@@ -36,6 +36,9 @@ type writeOp struct {
 	// it again (in a batch of its own, after the others committed) beyond
 	// the errors every write retries (transient).
 	retry func(error) bool
+	// once keeps the write from running again after a transient error: it
+	// changes its input as it runs (a history load resolving its links).
+	once bool
 }
 
 // maxAttempts bounds how often one write runs before its error stands.
@@ -110,6 +113,11 @@ func (w *writer) do(ctx context.Context, fn writeFunc) error {
 // error was a race another node won (see writeOp.retry).
 func (w *writer) doRetrying(ctx context.Context, fn writeFunc, retry func(error) bool) error {
 	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), retry: retry})
+}
+
+// doOnce is do for a write that must not run twice (see writeOp.once).
+func (w *writer) doOnce(ctx context.Context, fn writeFunc) error {
+	return w.submit(writeOp{ctx: ctx, fn: fn, done: make(chan error, 1), once: true})
 }
 
 // doAfterFlush is do for a write that must see the batch's earlier writes
@@ -209,7 +217,7 @@ func (w *writer) commit(batch []writeOp) {
 		var again []int
 		for _, i := range pending {
 			op, e := batch[i], final[i]
-			if e != nil && attempt < maxAttempts && (transient(e) || op.retry != nil && op.retry(e)) {
+			if e != nil && attempt < maxAttempts && !op.once && (transient(e) || op.retry != nil && op.retry(e)) {
 				again = append(again, i)
 				continue
 			}
