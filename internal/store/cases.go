@@ -182,6 +182,17 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 	return out, err
 }
 
+// uniqueViolation reports whether err is a unique constraint failing:
+// on PostgreSQL the index named pgIndex, on SQLite the column sqliteColumn
+// (table.column, as SQLite names it).
+func uniqueViolation(err error, pgIndex, sqliteColumn string) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505" && pg.ConstraintName == pgIndex
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed: "+sqliteColumn)
+}
+
 // lostCreateRace reports whether a creation failed only because another
 // node got there first: it merged a report into the same master, or
 // committed the same idempotency key or source number (run again, the key

@@ -158,6 +158,9 @@ func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterpris
 					e.Name, e.CreditCode, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker),
 					nullID(e.MicroCenter), micros(now), micros(now)).Scan(&id)
 			}
+			if err != nil && uniqueViolation(err, "enterprises_micro_center", "enterprises.micro_center") {
+				return casework.Conflict("micro_center_taken", "单位 %d 已是另一家企业的微中心", *e.MicroCenter)
+			}
 			if err != nil {
 				return fmt.Errorf("store: save enterprise %s: %w", e.Name, err)
 			}
