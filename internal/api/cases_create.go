@@ -130,13 +130,12 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 // and an overdue case must stay marked on the desk when a repeat call
 // joins it. Without its timeline it is answered as it is.
 func (s *Server) withDeadlines(ctx context.Context, c casework.Case) casework.Case {
-	evs, err := s.store.Events(ctx, c.ID)
-	if err != nil {
+	cs := []casework.Case{c}
+	if err := s.store.WithDeadlines(ctx, cs, s.now()); err != nil {
 		s.log.Warn("read the timeline of a merged-into case", "case", c.ID, "err", err)
 		return c
 	}
-	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
-	return c
+	return cs[0]
 }
 
 // ownEnterprise is the enterprise a report is about when an enterprise

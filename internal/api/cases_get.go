@@ -14,7 +14,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.store.GetCase(r.Context(), id)
+	c, evs, err := s.store.CaseWithTimeline(r.Context(), id, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -24,12 +24,6 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, u account.User)
 		s.fail(w, r, casework.ErrCaseNotFound)
 		return
 	}
-	evs, err := s.store.Events(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 	v := viewCase(c, u.Actor(), scope)
 	v.Events = viewEvents(evs, u.Role)
 	writeJSON(w, http.StatusOK, v)

@@ -380,17 +380,11 @@ func (s *Server) RelayEvents(ctx context.Context) {
 		if s.hub.Subscribers() == 0 {
 			return
 		}
-		c, err := s.store.GetCase(ctx, caseID)
+		c, evs, err := s.store.CaseWithTimeline(ctx, caseID, s.now())
 		if err != nil {
 			s.log.Warn("relay: read case", "case", caseID, "err", err)
 			return
 		}
-		evs, err := s.store.Events(ctx, caseID)
-		if err != nil {
-			s.log.Warn("relay: read events", "case", caseID, "err", err)
-			return
-		}
-		c.Deadlines, _ = s.store.Clocks().Deadlines(&c, evs, s.now())
 		var heard []casework.Event
 		for _, ev := range evs {
 			if slices.Contains(seqs, ev.Seq) {

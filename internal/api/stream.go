@@ -69,22 +69,21 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, u account.User) 
 				return
 			}
 		case m := <-sub.C:
-			if d := sub.Dropped(); d != dropped {
-				dropped = d
-				if _, err := fmt.Fprintf(w, "event: resync\ndata: {\"dropped\":%d}\n\n", d); err != nil {
-					return
-				}
-			}
-			if _, err := fmt.Fprintf(w, "id: %s\nevent: case\ndata: %s\n\n", m.ID, m.JSON(sub.Masked())); err != nil {
-				return
-			}
-			// Send what else is already waiting before flushing once.
+			// Send it and what else is already waiting, then flush once.
 			for more := true; more; {
-				select {
-				case m = <-sub.C:
+				if d := sub.Dropped(); d != dropped {
+					dropped = d
+					if _, err := fmt.Fprintf(w, "event: resync\ndata: {\"dropped\":%d}\n\n", d); err != nil {
+						return
+					}
+				}
+				if m != nil { // nil only says messages were missed
 					if _, err := fmt.Fprintf(w, "id: %s\nevent: case\ndata: %s\n\n", m.ID, m.JSON(sub.Masked())); err != nil {
 						return
 					}
+				}
+				select {
+				case m = <-sub.C:
 				default:
 					more = false
 				}

@@ -52,7 +52,8 @@ func (h *Hub) newMessage(c casework.Case, ev casework.Event, now time.Time) *Mes
 	return m
 }
 
-// Subscriber receives the messages its filter lets through.
+// Subscriber receives the messages its filter lets through; a nil message
+// says that messages may have been missed (MarkMissed).
 type Subscriber struct {
 	C       chan *Message
 	sees    func(*casework.Case) bool
@@ -102,13 +103,18 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 	h.mu.Unlock()
 }
 
-// MarkMissed tells every subscriber that messages may have been missed
-// (the relay from other nodes was down): each reloads at its next message.
+// MarkMissed tells every subscriber at once that messages may have been
+// missed (the relay from other nodes was down): a nil message, which a
+// stream answers with a resync, and the dropped count raised.
 func (h *Hub) MarkMissed() {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.subs {
 		s.dropped.Add(1)
+		select {
+		case s.C <- nil:
+		default: // full: the dropped count says it at the next message
+		}
 	}
 }
 

@@ -527,6 +527,21 @@ func (s *Store) EventsOf(ctx context.Context, ids []int64) (map[int64][]casework
 	return out, nil
 }
 
+// CaseWithTimeline answers a case, its timeline and its deadlines as they
+// stand at now: the case page, and a case relayed from another node.
+func (s *Store) CaseWithTimeline(ctx context.Context, id int64, now time.Time) (casework.Case, []casework.Event, error) {
+	c, err := s.GetCase(ctx, id)
+	if err != nil {
+		return c, nil, err
+	}
+	evs, err := s.Events(ctx, id)
+	if err != nil {
+		return c, nil, err
+	}
+	c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, now)
+	return c, evs, nil
+}
+
 // WithDeadlines fills the deadlines of cases as they stand at now.
 func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.Time) error {
 	ids := make([]int64, len(cs))

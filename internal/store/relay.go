@@ -76,9 +76,13 @@ func (s *Store) ListenEvents(ctx context.Context, origin string, ready func(), h
 		return
 	}
 	for pause := time.Second; ctx.Err() == nil; pause = min(2*pause, 30*time.Second) {
-		err := s.listenOnce(ctx, origin, ready, heard)
+		connected := false
+		err := s.listenOnce(ctx, origin, func() { connected = true; ready() }, heard)
 		if ctx.Err() != nil {
 			return
+		}
+		if connected {
+			pause = time.Second // it had worked: the first retry is quick again
 		}
 		s.log.Warn("live-event relay lost its connection; listening again", "err", err, "in", pause)
 		select {
