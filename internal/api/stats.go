@@ -432,13 +432,5 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 			return req, casework.Invalid("unknown_parameter", "未知的查询参数“%s”", k)
 		}
 	}
-	// A report of nothing, or of a day, week or month that has not begun,
-	// would only print zeros and falls of 100%.
-	if !req.From.Before(req.To) {
-		return req, casework.Invalid("invalid_period", "报告期间为空：from 须早于 to")
-	}
-	if kind != stats.KindSummary && req.From.After(s.now()) {
-		return req, casework.Invalid("period_in_future", "报告期间（%s 起）尚未开始", req.From.In(s.loc).Format("2006-01-02"))
-	}
-	return req, nil
+	return req, stats.CheckPeriod(kind, req.From.In(s.loc), req.To.In(s.loc), s.now())
 }

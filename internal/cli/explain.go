@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 
+	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/store"
 )
 
@@ -29,6 +30,10 @@ var explanations = []struct {
 // explain answers err with the operator's explanation in front when it
 // is one the table knows.
 func explain(err error) error {
+	// The engine's own refusals carry a message for people (the API's).
+	if ce := (*casework.Error)(nil); errors.As(err, &ce) {
+		return errors.New(ce.Message)
+	}
 	for _, x := range explanations {
 		if errors.Is(err, x.err) {
 			return errorf("%s（%w）", "%s (%w)", msg(x.zh, x.en), err)

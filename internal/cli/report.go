@@ -41,7 +41,11 @@ func reportCommand() *cobra.Command {
 				return errorf("--format 只能是 xlsx、html 或 text，收到 %q", "--format must be xlsx, html or text, got %q", format)
 			}
 			var err error
-			if req.From, req.To, err = reportPeriod(kind, from, to, loc, time.Now()); err != nil {
+			now := time.Now()
+			if req.From, req.To, err = reportPeriod(kind, from, to, loc, now); err == nil {
+				err = stats.CheckPeriod(kind, req.From, req.To, now)
+			}
+			if err != nil {
 				return err
 			}
 			s, err := openStore(cmd.Context(), st, stderrLogger(), loc)
@@ -123,6 +127,12 @@ func reportPeriod(kind, from, to string, loc *time.Location, now time.Time) (tim
 		end = now.In(loc)
 	}
 	if to != "" {
+		if kind != stats.KindSummary {
+			// As the API: a day's, week's or month's report is of its own
+			// period; --to would retitle another.
+			return start, end, errorf("日报、周报、月报的期间是 --from 所在的日、周、月，不接受 --to；任意期间请用 --kind summary",
+				"a daily, weekly or monthly report is of the day, week or month holding --from and takes no --to; any other period is --kind summary")
+		}
 		t, err := parse("to", to)
 		if err != nil {
 			return t, t, err

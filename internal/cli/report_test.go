@@ -63,4 +63,17 @@ func TestReportOfTheDemoPeriod(t *testing.T) {
 			t.Errorf("%v accepted", args)
 		}
 	}
+	// The API's period rules, with its words.
+	for args, want := range map[string]string{
+		"--from 2026-01-01 --to 2026-01-01":                "报告期间为空",
+		"--kind monthly --from 2026-10-01 --to 2026-12-01": "不接受 --to",
+		"--kind daily --from 2099-01-01":                   "尚未开始",
+		"--from 1900-01-01 --to 2026-01-01":                "1970 年到 2199 年",
+	} {
+		out.Reset()
+		code := Execute(context.Background(), append([]string{"report", "--data", dir}, strings.Fields(args)...), nil, &out, &out)
+		if code == 0 || !strings.Contains(out.String(), want) || strings.Contains(out.String(), "casework:") {
+			t.Errorf("report %s: exit %d: %s", args, code, out.String())
+		}
+	}
 }

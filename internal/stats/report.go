@@ -181,6 +181,23 @@ func points(cur, prev Summary) *float64 {
 	return &v
 }
 
+// CheckPeriod refuses the period of a report that would print nothing
+// true: an empty one (its end before its start in the text), one of a
+// day, week or month that has not begun (zeros and falls of 100%), or
+// one outside 1970 to 2199 (a typo). The API and the command line ask the
+// same.
+func CheckPeriod(kind string, from, to, now time.Time) error {
+	switch {
+	case from.Year() < 1970 || to.Year() >= 2200:
+		return casework.Invalid("invalid_period", "报告期间须在 1970 年到 2199 年之间")
+	case !from.Before(to):
+		return casework.Invalid("invalid_period", "报告期间为空：from 须早于 to")
+	case kind != KindSummary && from.After(now):
+		return casework.Invalid("period_in_future", "报告期间（%s 起）尚未开始", from.Format("2006-01-02"))
+	}
+	return nil
+}
+
 // PeriodOf is the period [from, to) in loc of a daily, weekly or monthly
 // report that holds the calendar date of t (its year, month and day as t
 // reads them): the day, the week starting on Monday, or the month. For any
