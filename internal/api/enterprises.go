@@ -22,7 +22,7 @@ func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request, u acco
 		s.fail(w, r, err)
 		return
 	}
-	if body.MicroCenter != nil {
+	if body.MicroCenter != nil && *body.MicroCenter != 0 {
 		// One micro-center speaks for one enterprise.
 		if other, ok := s.ents.Load().OfMicroCenter(*body.MicroCenter); ok && other.CreditCode != body.CreditCode {
 			s.fail(w, r, casework.Conflict("micro_center_taken", "单位 %d 已是“%s”的微中心", *body.MicroCenter, other.Name))

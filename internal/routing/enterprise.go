@@ -89,7 +89,7 @@ type NewEnterprise struct {
 	GridWorker *int64             `json:"grid_worker"`
 	// MicroCenter is the enterprise's own unit (企业微中心), of kind
 	// enterprise, whose accounts speak for it; left out, an update keeps
-	// the one it had.
+	// the one it had; 0 removes it.
 	MicroCenter *int64 `json:"micro_center"`
 }
 
@@ -132,7 +132,7 @@ func (n *NewEnterprise) Problems(dir *Directory) []error {
 			out = append(out, casework.Invalid("invalid_grid", "网格 %d 不存在或不是网格", *n.GridID))
 		}
 	}
-	if n.MicroCenter != nil {
+	if n.MicroCenter != nil && *n.MicroCenter != 0 {
 		u, ok := dir.Unit(*n.MicroCenter)
 		if !ok || u.Kind != KindEnterprise {
 			out = append(out, casework.Invalid("invalid_micro_center", "微中心 %d 不存在或不是企业类单位", *n.MicroCenter))

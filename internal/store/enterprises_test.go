@@ -51,5 +51,20 @@ func TestOneMicroCenterSpeaksForOneEnterprise(t *testing.T) {
 		if len(es) != 1 || es[0].MicroCenter == nil || *es[0].MicroCenter != micro.ID || es[0].Headcount != 120 {
 			t.Fatalf("enterprises %+v", es)
 		}
+		// 0 unlinks it; then the unit may speak for another enterprise.
+		none := int64(0)
+		one.MicroCenter = &none
+		if _, err := st.CreateEnterprises(ctx, []routing.NewEnterprise{one}, at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateEnterprises(ctx, []routing.NewEnterprise{two}, at); err != nil {
+			t.Fatalf("the unit, unlinked, for another enterprise: %v", err)
+		}
+		es, _ = st.Enterprises(ctx)
+		for _, e := range es {
+			if e.CreditCode == one.CreditCode && e.MicroCenter != nil || e.CreditCode == two.CreditCode && (e.MicroCenter == nil || *e.MicroCenter != micro.ID) {
+				t.Fatalf("after unlinking: %+v", es)
+			}
+		}
 	})
 }

@@ -145,18 +145,27 @@ func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterpris
 			if e.Location != nil {
 				lat, lon = e.Location.Lat, e.Location.Lon
 			}
+			// A micro-center of 0 unlinks the enterprise's; none keeps it.
+			unlink := e.MicroCenter != nil && *e.MicroCenter == 0
+			micro := nullID(e.MicroCenter)
+			if unlink {
+				micro = nil
+			}
 			var id int64
 			err := tx.QueryRowContext(ctx, s.rebind(`SELECT id FROM enterprises WHERE credit_code = ?`), e.CreditCode).Scan(&id)
 			switch {
 			case err == nil:
 				_, err = tx.ExecContext(ctx, s.rebind(`UPDATE enterprises SET name = ?, address = ?, lat = ?, lon = ?, industry = ?,
 					headcount = ?, grid_id = ?, grid_worker = ?, micro_center = COALESCE(?, micro_center), updated_at = ? WHERE id = ?`),
-					e.Name, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker), nullID(e.MicroCenter), micros(now), id)
+					e.Name, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker), micro, micros(now), id)
+				if err == nil && unlink {
+					_, err = tx.ExecContext(ctx, s.rebind(`UPDATE enterprises SET micro_center = NULL WHERE id = ?`), id)
+				}
 			case errors.Is(err, sql.ErrNoRows):
 				err = tx.QueryRowContext(ctx, s.rebind(`INSERT INTO enterprises (name, credit_code, address, lat, lon, industry, headcount,
 					grid_id, grid_worker, micro_center, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 					e.Name, e.CreditCode, e.Address, lat, lon, string(e.Industry), e.Headcount, nullID(e.GridID), nullID(e.GridWorker),
-					nullID(e.MicroCenter), micros(now), micros(now)).Scan(&id)
+					micro, micros(now), micros(now)).Scan(&id)
 			}
 			if err != nil && uniqueViolation(err, "enterprises_micro_center", "enterprises.micro_center") {
 				return casework.Conflict("micro_center_taken", "单位 %d 已是另一家企业的微中心", *e.MicroCenter)
