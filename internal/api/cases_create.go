@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,7 +52,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		return
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(key) > 200 || !utf8.ValidString(key) {
+	if !utf8.ValidString(key) || utf8.RuneCountInString(key) > 200 {
 		s.fail(w, r, casework.Invalid("invalid_idempotency_key", "Idempotency-Key 最长 200 个字符"))
 		return
 	}
@@ -95,13 +96,26 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		s.fail(w, r, err)
 		return
 	}
-	sum := sha256.Sum256(raw)
+	// A retry is the same request however its JSON is spelt (keys in
+	// another order, other spacing): the hash is of the body as read.
+	canon, err := json.Marshal(body)
+	if err != nil {
+		canon = raw
+	}
+	sum := sha256.Sum256(canon)
 	created, err := s.store.CreateCase(r.Context(), store.NewCase{
 		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
 		Duplicates: s.duplicateCheck(c, conf),
 	})
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	scope := s.directory().ScopeOf(u.Actor())
+	if created.Replayed && !scope.Sees(&created.Case) {
+		// The source number is another unit's case: say so, show nothing
+		// of it.
+		s.fail(w, r, casework.Conflict("external_id_taken", "来源编号 external_id“%s”已被本账号无权查看的另一工单使用，请核对编号", body.ExternalID))
 		return
 	}
 	c, evs = created.Case, created.Events
@@ -122,7 +136,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 		}
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor(), s.directory().ScopeOf(u.Actor())))
+	writeJSON(w, http.StatusCreated, viewCase(c, u.Actor(), scope))
 }
 
 // withDeadlines answers c with its clocks read from its timeline; the

@@ -73,3 +73,35 @@ func TestSearchFindsPhonesHoweverWrittenAndNumbersInAnyCase(t *testing.T) {
 		t.Errorf("the dispatcher finds %v by the phone, want %s", got, own)
 	}
 }
+
+// TestIntakeEdgesOfIntegration: what a source system's gateway meets.
+func TestIntakeEdgesOfIntegration(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	// A source number another unit's case carries is refused without
+	// showing that case; one the caller may see is replayed.
+	g := z.call("POST", "/api/v1/cases", "grid", map[string]any{"text": "停车费纠纷", "external_id": "GRID-0001",
+		"reporter": map[string]any{"name": "赵某", "phone": "13812345678"}}).expect(t, 201)
+	r := z.call("POST", "/api/v1/cases", "enterprise", map[string]any{"line": "enterprise", "text": "别的事", "channel": "grid", "external_id": "GRID-0001"}).expect(t, 409, "external_id_taken")
+	if strings.Contains(string(r.raw), "停车费") || strings.Contains(string(r.raw), "13812345678") {
+		t.Fatalf("the refusal shows the other case: %s", r.raw)
+	}
+	if again := z.call("POST", "/api/v1/cases", "grid", map[string]any{"text": "停车费纠纷（重发）", "external_id": "GRID-0001"}).expect(t, 201); again.id() != g.id() {
+		t.Fatalf("the grid's own resend made case %d, want %d", again.id(), g.id())
+	}
+	// A retry is the same request however its JSON is spelt.
+	a := z.call("POST", "/api/v1/cases", "dispatcher", `{"channel":"110","text":"两车刮擦"}`, "Idempotency-Key", "retry-1").expect(t, 201)
+	b := z.call("POST", "/api/v1/cases", "dispatcher", `{ "text": "两车刮擦", "channel": "110" }`, "Idempotency-Key", "retry-1").expect(t, 201)
+	if a.id() != b.id() || b.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("a re-spelt retry made case %d after %d", b.id(), a.id())
+	}
+	// A key's length is counted in characters.
+	z.call("POST", "/api/v1/cases", "dispatcher", `{"text":"键"}`, "Idempotency-Key", strings.Repeat("键", 200)).expect(t, 201)
+	z.call("POST", "/api/v1/cases", "dispatcher", `{"text":"键"}`, "Idempotency-Key", strings.Repeat("键", 201)).expect(t, 400, "invalid_idempotency_key")
+	// A compressed body is refused as such.
+	z.call("POST", "/api/v1/cases", "dispatcher", `{"text":"x"}`, "Content-Encoding", "gzip").expect(t, 400, "unsupported_content_encoding")
+	// The first day of 2000 in the zone is not before 2000.
+	z.call("POST", "/api/v1/cases", "dispatcher", map[string]any{"text": "旧案补录", "occurred_at": "2000-01-01T00:00:00+08:00"}).expect(t, 201)
+	// Deliveries of a webhook that does not exist: 404.
+	z.call("GET", "/api/v1/webhooks/999/deliveries", "admin", nil).expect(t, 404, "webhook_not_found")
+}

@@ -28,6 +28,9 @@ var (
 
 // readBody reads a JSON body whole, refusing what is too large or not UTF-8.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		return nil, casework.Invalid("unsupported_content_encoding", "不支持压缩的请求体（Content-Encoding: %s），请直接发送 UTF-8 JSON", enc)
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError

@@ -127,8 +127,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	// Every time Yizhan writes is in the zone's time zone.
-	s.now = func() time.Time { return now().In(s.loc) }
+	// Every time Yizhan writes is in the zone's time zone, to the
+	// microsecond the store keeps: the 201 and a later GET agree.
+	s.now = func() time.Time { return now().In(s.loc).Truncate(time.Microsecond) }
 	s.hub.Now = s.now
 	s.hub.View = func(c casework.Case, masked bool) any { return shapeCase(c, masked) }
 	if s.triage == nil {

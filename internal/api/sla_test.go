@@ -249,6 +249,32 @@ func TestWebhooksSurviveAHungUpClient(t *testing.T) {
 	}
 }
 
+// TestAWebhookRedirectIsNoDelivery: a 3xx is retried, not followed (a
+// redirect would GET the new address without the body).
+func TestAWebhookRedirectIsNoDelivery(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	gets := 0
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets++
+			return
+		}
+		http.Redirect(w, r, "/landing", http.StatusMovedPermanently)
+	}))
+	defer hook.Close()
+	wh := z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": hook.URL + "/in", "secret": "a-webhook-secret-of-length"}).expect(t, 201)
+	z.newCase("dispatcher", nil)
+	sender := &notify.Webhooks{Outbox: z.st, Log: slog.New(slog.DiscardHandler)}
+	if n, err := sender.RunOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("run: %d %v", n, err)
+	}
+	d := z.call("GET", fmt.Sprintf("/api/v1/webhooks/%d/deliveries", wh.id()), "admin", nil).expect(t, 200).body["items"].([]any)[0].(map[string]any)
+	if d["delivered_at"] != nil || gets != 0 || !strings.Contains(d["last_error"].(string), "301") {
+		t.Fatalf("a redirect counted as delivered (GETs %d): %v", gets, d)
+	}
+}
+
 func TestWebhooksAreSignedAndRetried(t *testing.T) {
 	t.Parallel()
 	z := newZone(t)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
@@ -65,6 +66,15 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request, u accoun
 	id, err := pathID(r, casework.NotFound("webhook_not_found", "webhook 不存在"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	hooks, err := s.store.Webhooks(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !slices.ContainsFunc(hooks, func(h notify.Webhook) bool { return h.ID == id }) {
+		s.fail(w, r, casework.NotFound("webhook_not_found", "webhook 不存在"))
 		return
 	}
 	ds, err := s.store.Deliveries(r.Context(), id, 100)

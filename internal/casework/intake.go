@@ -180,7 +180,7 @@ func Receive(in Intake, cls Classification, types TypeChecker, actor Actor, now 
 		if in.OccurredAt.After(now.Add(MaxClockSkew)) {
 			return Case{}, Event{}, Invalid("occurred_at_in_future", "事发时间 occurred_at（%s）晚于当前时间", in.OccurredAt.In(now.Location()).Format("2006-01-02 15:04"))
 		}
-		if in.OccurredAt.Before(EarliestOccurrence) {
+		if y := in.OccurredAt.In(now.Location()).Year(); y < EarliestOccurrence.Year() {
 			return Case{}, Event{}, Invalid("occurred_at_too_early", "事发时间 occurred_at（%s）早于 2000 年，请核对", in.OccurredAt.UTC().Format("2006-01-02"))
 		}
 		occurred = in.OccurredAt.In(now.Location())

@@ -115,7 +115,11 @@ type Webhooks struct {
 }
 
 func (w *Webhooks) defaults() {
-	w.Client = cmp.Or(w.Client, &http.Client{Timeout: 10 * time.Second})
+	// A redirect is not a delivery: the 3xx is the answer, retried as
+	// any other that is not 2xx (following it would GET the new address
+	// without the body and count that as delivered).
+	w.Client = cmp.Or(w.Client, &http.Client{Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }})
 	w.Log = cmp.Or(w.Log, slog.Default())
 	if w.Now == nil {
 		w.Now = time.Now
