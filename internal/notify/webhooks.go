@@ -85,7 +85,9 @@ type Delivery struct {
 type Outbox interface {
 	ActiveWebhooks(ctx context.Context) ([]Webhook, error)
 	Enqueue(ctx context.Context, ds []Delivery, now time.Time) error
-	DueDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int) ([]Delivery, error)
+	// ClaimDeliveries takes the calls to make now, in each subscription's
+	// order, for lease (see store.ClaimDeliveries).
+	ClaimDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int, lease time.Duration) ([]Delivery, error)
 	DeliveryDone(ctx context.Context, id int64, attempts int, nextAt time.Time, lastErr string, delivered *time.Time) error
 }
 
@@ -164,16 +166,37 @@ func (w *Webhooks) Enqueue(ctx context.Context, c casework.Case, evs []casework.
 	return nil
 }
 
-// Start runs the sender until Stop.
+// deliveryLease is how long a round holds the calls it took: longer than
+// it can take to make them (claimLimit calls of one subscription, one
+// after another, each at most the client's 10 s).
+const (
+	claimLimit    = 50
+	deliveryLease = 10 * time.Minute
+)
+
+// Start runs the sender until Stop. Rounds run side by side (at most
+// four): a subscription whose receiver hangs holds up its own calls, not
+// the other subscriptions' (each round takes only calls no other round
+// holds, and none of a subscription behind one still held).
 func (w *Webhooks) Start(ctx context.Context) {
 	w.defaults()
 	ctx, w.stop = context.WithCancel(ctx)
 	w.done = make(chan struct{})
 	go func() {
 		defer close(w.done)
+		var rounds sync.WaitGroup
+		defer rounds.Wait()
+		slots := make(chan struct{}, 4)
 		for {
-			if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-				w.Log.Warn("webhooks", "err", err)
+			select {
+			case slots <- struct{}{}:
+				rounds.Go(func() {
+					defer func() { <-slots }()
+					if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
+						w.Log.Warn("webhooks", "err", err)
+					}
+				})
+			default: // four rounds are out: the next tick tries again
 			}
 			select {
 			case <-ctx.Done():
@@ -193,29 +216,50 @@ func (w *Webhooks) Stop() {
 	}
 }
 
-// RunOnce sends the deliveries that are due and answers how many it tried.
+// RunOnce makes the calls that are due and answers how many it tried:
+// each subscription's in order, one after another, the subscriptions side
+// by side. A failed call stops its subscription's round; the calls after
+// it wait for its retry, so a receiver never gets a case's events out of
+// order.
 func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
 	w.defaults()
-	due, err := w.Outbox.DueDeliveries(ctx, w.Now(), w.MaxAttempts, 50)
+	due, err := w.Outbox.ClaimDeliveries(ctx, w.Now(), w.MaxAttempts, claimLimit, deliveryLease)
 	if err != nil {
 		return 0, err
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
+	byHook := map[int64][]Delivery{}
 	for _, d := range due {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			w.send(ctx, d)
-		}()
+		byHook[d.WebhookID] = append(byHook[d.WebhookID], d)
+	}
+	var wg sync.WaitGroup
+	for _, ds := range byHook {
+		wg.Go(func() {
+			for i, d := range ds {
+				if !w.send(ctx, d) {
+					w.release(ctx, ds[i+1:])
+					return
+				}
+			}
+		})
 	}
 	wg.Wait()
 	return len(due), nil
 }
 
-func (w *Webhooks) send(ctx context.Context, d Delivery) {
+// release gives back calls taken but not made: due again at once, behind
+// the failed call before them.
+func (w *Webhooks) release(ctx context.Context, ds []Delivery) {
+	now := w.Now()
+	for _, d := range ds {
+		if err := w.Outbox.DeliveryDone(ctx, d.ID, d.Attempts, now, d.LastError, nil); err != nil {
+			w.Log.Warn("webhook bookkeeping", "err", err)
+		}
+	}
+}
+
+// send makes one call and records it; it answers whether it was
+// delivered.
+func (w *Webhooks) send(ctx context.Context, d Delivery) bool {
 	err := w.post(ctx, d)
 	attempts := d.Attempts + 1
 	now := w.Now()
@@ -223,7 +267,7 @@ func (w *Webhooks) send(ctx context.Context, d Delivery) {
 		if derr := w.Outbox.DeliveryDone(ctx, d.ID, attempts, now, "", &now); derr != nil {
 			w.Log.Warn("webhook bookkeeping", "err", derr)
 		}
-		return
+		return true
 	}
 	backoff := time.Second << min(attempts-1, 12)
 	backoff = min(backoff, time.Hour)
@@ -233,6 +277,7 @@ func (w *Webhooks) send(ctx context.Context, d Delivery) {
 	if derr := w.Outbox.DeliveryDone(ctx, d.ID, attempts, now.Add(backoff), err.Error(), nil); derr != nil {
 		w.Log.Warn("webhook bookkeeping", "err", derr)
 	}
+	return false
 }
 
 func (w *Webhooks) post(ctx context.Context, d Delivery) error {

@@ -91,8 +91,17 @@ var queries = map[string]string{
 	"active_webhooks": `SELECT id, url, secret, events, active, created_at FROM webhooks WHERE active = 1 ORDER BY id`,
 	"enqueue_delivery": `INSERT INTO webhook_deliveries (webhook_id, body, attempts, next_at, last_error, created_at)
 				VALUES (?, ?, 0, ?, '', ?)`,
-	"due_deliveries": `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.delivered_at IS NULL AND d.next_at <= ? AND d.attempts < ? AND w.active = 1 ORDER BY d.next_at LIMIT ?`,
+	// due_deliveries are the calls to make now, in each subscription's
+	// order: none of a subscription while an earlier call of it waits (its
+	// backoff, or another node's claim), so a receiver gets a case's
+	// events in the order they happened.
+	"due_deliveries": `SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.delivered_at IS NULL AND d.next_at <= ? AND d.attempts < ? AND w.active = 1
+		AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id AND e.id < d.id
+			AND e.delivered_at IS NULL AND e.attempts < ? AND e.next_at > ?)
+		ORDER BY d.webhook_id, d.id LIMIT ?`,
+	"claim_delivery": `UPDATE webhook_deliveries SET next_at = ? WHERE id = ?`,
+	"delivery":       `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`,
 	"webhook_deliveries": `SELECT ` + deliveryColumns + ` FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 		WHERE d.webhook_id = ? ORDER BY d.id DESC LIMIT ?`,
 	"delivery_done": `UPDATE webhook_deliveries SET attempts = ?, next_at = ?, last_error = ?, delivered_at = ? WHERE id = ?`,

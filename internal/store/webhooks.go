@@ -133,10 +133,49 @@ func (s *Store) Enqueue(ctx context.Context, ds []notify.Delivery, now time.Time
 	})
 }
 
-// DueDeliveries answers the undelivered calls whose time has come and
-// that have attempts left.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int) ([]notify.Delivery, error) {
-	return s.deliveries(ctx, "due_deliveries", micros(now), maxAttempts, limit)
+// ClaimDeliveries takes the undelivered calls whose time has come, that
+// have attempts left and that no earlier call of their subscription is
+// waiting behind, in each subscription's order, for lease: another node
+// (or another round of this one) does not take them meanwhile, and takes
+// them again if this one never reports (it stopped).
+func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, maxAttempts, limit int, lease time.Duration) ([]notify.Delivery, error) {
+	q := s.q["due_deliveries"]
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE OF d SKIP LOCKED`
+	}
+	var out []notify.Delivery
+	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, q, micros(now), maxAttempts, maxAttempts, micros(now), limit)
+		if err != nil {
+			return fmt.Errorf("store: due deliveries: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := s.txExec(ctx, tx, "claim_delivery", micros(now.Add(lease)), id); err != nil {
+				return fmt.Errorf("store: claim delivery %d: %w", id, err)
+			}
+			ds, err := s.scanDeliveries(s.txRows(ctx, tx, "delivery", id))
+			if err != nil {
+				return err
+			}
+			out = append(out, ds...)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Deliveries answers a webhook's latest deliveries.
@@ -146,7 +185,10 @@ func (s *Store) Deliveries(ctx context.Context, webhookID int64, limit int) ([]n
 
 // deliveries runs the named query listing deliveries.
 func (s *Store) deliveries(ctx context.Context, name string, args ...any) ([]notify.Delivery, error) {
-	rows, err := s.rows(ctx, name, args...)
+	return s.scanDeliveries(s.rows(ctx, name, args...))
+}
+
+func (s *Store) scanDeliveries(rows *sql.Rows, err error) ([]notify.Delivery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
