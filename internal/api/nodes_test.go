@@ -18,6 +18,29 @@ import (
 	"github.com/yizhan/yizhan/internal/triage/learn/learntest"
 )
 
+// twoNodes is a zone served by two servers on one fresh PostgreSQL
+// database, each relaying the other's live events: the first as the zone
+// the harness builds, the second sharing its accounts.
+func twoNodes(t *testing.T, checkDuplicates bool) (first, second *zone) {
+	t.Helper()
+	tg := storetest.FreshPostgres(t)
+	st, _ := tg.Open(t)
+	first = newZoneOn(t, st, checkDuplicates)
+	st2, _ := tg.Open(t)
+	s2, err := api.New(t.Context(), api.Deps{Store: st2, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
+		Now: func() time.Time { return t0 }, Webhooks: &notify.Webhooks{Outbox: st2}, Triage: learntest.Shared(t),
+		NoDuplicateCheck: !checkDuplicates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s2.Handler())
+	t.Cleanup(srv.Close)
+	go first.api.RelayEvents(t.Context())
+	go s2.RelayEvents(t.Context())
+	second = &zone{t: t, srv: srv, api: s2, st: st2, units: first.units, tokens: first.tokens, now: t0}
+	return first, second
+}
+
 // TestTwoNodesTakeEveryReport: two servers on one PostgreSQL database,
 // both busy with reports of one incident (which merge into one master)
 // and with retries that carry one Idempotency-Key to both: every report
@@ -25,20 +48,8 @@ import (
 // key makes one case.
 func TestTwoNodesTakeEveryReport(t *testing.T) {
 	t.Parallel()
-	tg := storetest.FreshPostgres(t)
-	first, _ := tg.Open(t)
-	z := newZoneOn(t, first, true)
-	second, _ := tg.Open(t)
-	s2, err := api.New(t.Context(), api.Deps{Store: second, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
-		Now: func() time.Time { return t0 }, Webhooks: &notify.Webhooks{Outbox: second}, Triage: learntest.Shared(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := httptest.NewServer(s2.Handler())
-	defer other.Close()
-	nodes := []string{z.srv.URL, other.URL}
-	go z.api.RelayEvents(t.Context())
-	go s2.RelayEvents(t.Context())
+	z, other := twoNodes(t, true)
+	nodes := []string{z.srv.URL, other.srv.URL}
 
 	post := func(node int, body map[string]any, key string) (int, int64, string) {
 		raw, _ := json.Marshal(body)
@@ -115,21 +126,9 @@ func TestTwoNodesTakeEveryReport(t *testing.T) {
 // is written through another (the relay over LISTEN/NOTIFY).
 func TestConsolesHearOtherNodes(t *testing.T) {
 	t.Parallel()
-	tg := storetest.FreshPostgres(t)
-	first, _ := tg.Open(t)
-	z := newZoneOn(t, first, false)
-	second, _ := tg.Open(t)
-	s2, err := api.New(t.Context(), api.Deps{Store: second, Logger: slog.New(slog.DiscardHandler), Location: storetest.Zone,
-		Now: func() time.Time { return t0 }, Webhooks: &notify.Webhooks{Outbox: second}, Triage: learntest.Shared(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := httptest.NewServer(s2.Handler())
-	defer other.Close()
-	go s2.RelayEvents(t.Context())
-	// The second node's console, as the labor department and the center.
-	onOther := &zone{t: t, srv: other, tokens: z.tokens}
-	center, closeCenter := onOther.stream("dispatcher")
+	z, other := twoNodes(t, false)
+	// The second node's console, as the center.
+	center, closeCenter := other.stream("dispatcher")
 	defer closeCenter()
 	// The relay listens asynchronously: wait until it hears.
 	var id int64
