@@ -19,7 +19,7 @@ type caseList struct {
 
 var listParams = map[string]bool{
 	"status": true, "line": true, "channel": true, "category": true, "type": true, "risk": true,
-	"unit_id": true, "from": true, "to": true, "q": true, "limit": true, "cursor": true,
+	"unit_id": true, "from": true, "to": true, "q": true, "limit": true, "cursor": true, "external_id": true,
 }
 
 // listCases answers the cases the account may see, newest first, a page at
@@ -74,6 +74,9 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 		}
 		f.Channel = v
 	}
+	// The source system's own number: a gateway finds what became of the
+	// report it sent (with channel, the one case; without, any channel's).
+	f.ExternalID = strings.TrimSpace(q.Get("external_id"))
 	if v := q.Get("type"); v != "" {
 		cat, ok := s.types.CategoryOf(v)
 		if !ok {

@@ -89,6 +89,14 @@ func TestIntakeEdgesOfIntegration(t *testing.T) {
 	if again := z.call("POST", "/api/v1/cases", "grid", map[string]any{"text": "停车费纠纷（重发）", "external_id": "GRID-0001"}).expect(t, 201); again.id() != g.id() {
 		t.Fatalf("the grid's own resend made case %d, want %d", again.id(), g.id())
 	}
+	// A gateway finds what became of its report by its own number; another
+	// unit's number finds nothing it may not see.
+	if got := z.call("GET", "/api/v1/cases?channel=grid&external_id=GRID-0001", "grid", nil).expect(t, 200).body["items"].([]any); len(got) != 1 {
+		t.Errorf("external_id finds %d cases, want the grid's one", len(got))
+	}
+	if got := z.call("GET", "/api/v1/cases?external_id=GRID-0001", "enterprise", nil).expect(t, 200).body["items"].([]any); len(got) != 0 {
+		t.Errorf("another unit's number finds %d cases", len(got))
+	}
 	// A retry is the same request however its JSON is spelt.
 	a := z.call("POST", "/api/v1/cases", "dispatcher", `{"channel":"110","text":"两车刮擦"}`, "Idempotency-Key", "retry-1").expect(t, 201)
 	b := z.call("POST", "/api/v1/cases", "dispatcher", `{ "text": "两车刮擦", "channel": "110" }`, "Idempotency-Key", "retry-1").expect(t, 201)

@@ -17,12 +17,14 @@ type CaseFilter struct {
 	Statuses []casework.Status
 	Line     casework.Line
 	Channel  string
-	Category string
-	Type     string
-	Risk     string
-	UnitID   *int64
-	From, To *time.Time // created in [From, To)
-	Q        string     // a case number, a phone number, or words of the text, address or reporter
+	// ExternalID: the source system's number (with Channel, the one case).
+	ExternalID string
+	Category   string
+	Type       string
+	Risk       string
+	UnitID     *int64
+	From, To   *time.Time // created in [From, To)
+	Q          string     // a case number, a phone number, or words of the text, address or reporter
 	// PhonesHidden: the account sees phone numbers masked, so Q does not
 	// match them (an employer must not find who complained by trying a
 	// worker's number).
@@ -91,6 +93,9 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	}
 	if f.Line != "" {
 		add("line = ?", string(f.Line))
+	}
+	if f.ExternalID != "" {
+		add("external_id = ?", f.ExternalID)
 	}
 	if f.Channel != "" {
 		add("channel = ?", f.Channel)
