@@ -59,6 +59,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client for the login throttle; none believes the header.
 	TrustedProxies []netip.Prefix
+	// CORSOrigins are the web origins whose browsers may call the API
+	// (a dashboard on another site); none by default.
+	CORSOrigins []string
 	// Console serves the web console at every path outside /api, /healthz
 	// and /metrics; nil serves none.
 	Console http.Handler
@@ -94,6 +97,7 @@ type Server struct {
 	closing      chan struct{} // closed at shutdown: live streams end
 	closeStreams sync.Once
 	node         string // this process, among the nodes on one database
+	origins      []string
 }
 
 // New builds the server and loads the directory.
@@ -119,6 +123,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		proxies:   d.TrustedProxies,
 		closing:   make(chan struct{}),
 		node:      rand.Text(),
+		origins:   d.CORSOrigins,
 	}
 	if s.hub == nil {
 		s.hub = notify.NewHub()
@@ -294,7 +299,7 @@ func (s *Server) Handler() http.Handler {
 	if s.console != nil {
 		mux.Handle("/", s.console)
 	}
-	return s.recoverPanics(s.metrics.instrument(mux))
+	return s.recoverPanics(s.metrics.instrument(s.cors(mux)))
 }
 
 // adminOnly lets only administrators through to a handler.

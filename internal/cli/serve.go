@@ -114,6 +114,10 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 	if err != nil {
 		return err
 	}
+	origins, err := config.ParseOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	// A signal while starting stops the start where it is (each step
@@ -214,6 +218,7 @@ func serve(parent context.Context, cfg config.Serve, loc *time.Location, logOut 
 		Login:          api.LoginLimits{PerUser: cfg.Login.PerUser, PerIP: cfg.Login.PerIP, Window: cfg.Login.Window},
 		RateLimit:      cfg.RateLimit,
 		TrustedProxies: proxies,
+		CORSOrigins:    origins,
 		Console:        web.Handler(),
 		Version:        version(),
 	})

@@ -4,6 +4,7 @@ package config
 
 import (
 	"net/netip"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -44,7 +45,10 @@ type Serve struct {
 	// reverse proxies whose X-Forwarded-For names the client: addresses
 	// or CIDR prefixes, comma-separated; none by default.
 	TrustedProxies string
-	envErr         error
+	// CORSOrigins (--cors-origins, YIZHAN_CORS_ORIGINS) are the web
+	// origins whose browsers may call the API, comma-separated.
+	CORSOrigins string
+	envErr      error
 }
 
 // Login are the settings of the login throttle, which counts in each
@@ -154,6 +158,9 @@ func BindServe(fs *pflag.FlagSet, s *Serve) {
 	fs.StringVar(&s.TrustedProxies, "trusted-proxies", env("YIZHAN_TRUSTED_PROXIES", ""), Msg(
 		"可信的反向代理（地址或 CIDR 网段，逗号分隔，如 127.0.0.1,10.0.0.0/8），登录限制按其 X-Forwarded-For 认定客户端；默认无（环境变量 YIZHAN_TRUSTED_PROXIES）",
 		"reverse proxies (addresses or CIDR prefixes, comma-separated, e.g. 127.0.0.1,10.0.0.0/8) whose X-Forwarded-For header names the client for the login throttle; none by default (env YIZHAN_TRUSTED_PROXIES)"))
+	fs.StringVar(&s.CORSOrigins, "cors-origins", env("YIZHAN_CORS_ORIGINS", ""), Msg(
+		"允许在浏览器中调用接口的其他网站来源（如 https://dashboard.example.gov.cn，逗号分隔）；默认无（环境变量 YIZHAN_CORS_ORIGINS）",
+		"web origins (e.g. https://dashboard.example.gov.cn, comma-separated) whose browsers may call the API; none by default (env YIZHAN_CORS_ORIGINS)"))
 	s.AdminToken = os.Getenv("YIZHAN_ADMIN_TOKEN")
 }
 
@@ -202,7 +209,29 @@ func (s *Serve) Validate() (*time.Location, error) {
 	if _, err := ParsePrefixes(s.TrustedProxies); err != nil {
 		return nil, err
 	}
+	if _, err := ParseOrigins(s.CORSOrigins); err != nil {
+		return nil, err
+	}
 	return loc, nil
+}
+
+// ParseOrigins reads --cors-origins: web origins (scheme, host and
+// optional port, no path), comma-separated.
+func ParseOrigins(list string) ([]string, error) {
+	var out []string
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		u, err := url.Parse(item)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, invalid("--cors-origins 中的 %q 不是网站来源（应如 https://dashboard.example.gov.cn）",
+				"--cors-origins: %q is no web origin (like https://dashboard.example.gov.cn)", item)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }
 
 // ParsePrefixes reads a comma-separated list of addresses and CIDR

@@ -128,3 +128,15 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestCORSOrigins(t *testing.T) {
+	got, err := ParseOrigins(" https://dashboard.example.gov.cn, http://10.0.0.5:8080/ ")
+	if err != nil || len(got) != 2 || got[0] != "https://dashboard.example.gov.cn" || got[1] != "http://10.0.0.5:8080" {
+		t.Fatalf("origins %v, %v", got, err)
+	}
+	for _, bad := range []string{"dashboard.example.gov.cn", "ftp://x", "https://x/path", "https://"} {
+		if _, err := ParseOrigins(bad); err == nil {
+			t.Errorf("--cors-origins %q passed", bad)
+		}
+	}
+}
