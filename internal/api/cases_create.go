@@ -102,9 +102,9 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, u account.Us
 	if err != nil {
 		canon = raw
 	}
-	sum := sha256.Sum256(canon)
+	sum, legacy := sha256.Sum256(canon), sha256.Sum256(raw)
 	created, err := s.store.CreateCase(r.Context(), store.NewCase{
-		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]),
+		Case: c, Events: evs, IdempotencyKey: key, RequestHash: hex.EncodeToString(sum[:]), LegacyHash: hex.EncodeToString(legacy[:]),
 		Duplicates: s.duplicateCheck(c, conf),
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -91,4 +92,36 @@ func firstDelivery(calls map[string]int) string {
 		}
 	}
 	return ""
+}
+
+// TestStoppingTheSenderGivesCallsBack: a call cut off by a stop uses no
+// attempt and is due again at once, so a restart carries on.
+func TestStoppingTheSenderGivesCallsBack(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	arrived := make(chan struct{}, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // (the server notices a closed connection only after the body)
+		arrived <- struct{}{}
+		<-r.Context().Done() // hangs until the sender gives up
+	}))
+	defer hook.Close()
+	wh := z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": hook.URL, "secret": "a-webhook-secret-of-length"}).expect(t, 201)
+	z.newCase("dispatcher", nil)
+	sender := &notify.Webhooks{Outbox: z.st, Log: slog.New(slog.DiscardHandler), Poll: 10 * time.Millisecond}
+	sender.Start(context.Background())
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call never went out")
+	}
+	sender.Stop()
+	d := z.call("GET", "/api/v1/webhooks/"+itoa(wh.id())+"/deliveries", "admin", nil).expect(t, 200).body["items"].([]any)[0].(map[string]any)
+	next, err := time.Parse(time.RFC3339Nano, d["next_at"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d["attempts"].(float64) != 0 || time.Until(next) > 5*time.Second {
+		t.Fatalf("after the stop the call is %v (attempts used, or held for the claim)", d)
+	}
 }

@@ -30,8 +30,9 @@ var explanations = []struct {
 // explain answers err with the operator's explanation in front when it
 // is one the table knows.
 func explain(err error) error {
-	// The engine's own refusals carry a message for people (the API's).
-	if ce := (*casework.Error)(nil); errors.As(err, &ce) {
+	// The engine's own refusal, as a command returned it, carries a
+	// message for people (the API's); wrapped, its wrapper says where.
+	if ce, ok := err.(*casework.Error); ok {
 		return errors.New(ce.Message)
 	}
 	for _, x := range explanations {

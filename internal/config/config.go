@@ -3,6 +3,7 @@
 package config
 
 import (
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -229,7 +230,15 @@ func ParseOrigins(list string) ([]string, error) {
 			return nil, invalid("--cors-origins 中的 %q 不是网站来源（应如 https://dashboard.example.gov.cn）",
 				"--cors-origins: %q is no web origin (like https://dashboard.example.gov.cn)", item)
 		}
-		out = append(out, u.Scheme+"://"+u.Host)
+		// As a browser sends it: the host in lower case, no default port.
+		host := strings.ToLower(u.Host)
+		if h, port, err := net.SplitHostPort(host); err == nil && (u.Scheme == "https" && port == "443" || u.Scheme == "http" && port == "80") {
+			host = h
+			if strings.Contains(h, ":") {
+				host = "[" + h + "]" // an IPv6 address keeps its brackets
+			}
+		}
+		out = append(out, u.Scheme+"://"+host)
 	}
 	return out, nil
 }

@@ -130,7 +130,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestCORSOrigins(t *testing.T) {
-	got, err := ParseOrigins(" https://dashboard.example.gov.cn, http://10.0.0.5:8080/ ")
+	got, err := ParseOrigins(" https://Dashboard.Example.gov.cn:443, http://10.0.0.5:8080/ ")
 	if err != nil || len(got) != 2 || got[0] != "https://dashboard.example.gov.cn" || got[1] != "http://10.0.0.5:8080" {
 		t.Fatalf("origins %v, %v", got, err)
 	}

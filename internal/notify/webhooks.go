@@ -114,9 +114,13 @@ type Webhooks struct {
 	wake chan struct{}
 	stop context.CancelFunc
 	done chan struct{}
+	once sync.Once
 }
 
-func (w *Webhooks) defaults() {
+func (w *Webhooks) defaults() { w.once.Do(w.fill) }
+
+// fill sets the defaults, once: rounds run side by side.
+func (w *Webhooks) fill() {
 	// A redirect is not a delivery: the 3xx is the answer, retried as
 	// any other that is not 2xx (following it would GET the new address
 	// without the body and count that as delivered).
@@ -235,6 +239,11 @@ func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
 	for _, ds := range byHook {
 		wg.Go(func() {
 			for i, d := range ds {
+				if ctx.Err() != nil {
+					// Stopping: what was not made is given back at once.
+					w.release(ctx, ds[i:])
+					return
+				}
 				if !w.send(ctx, d) {
 					w.release(ctx, ds[i+1:])
 					return
@@ -246,9 +255,12 @@ func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
 	return len(due), nil
 }
 
-// release gives back calls taken but not made: due again at once, behind
-// the failed call before them.
+// release gives back calls taken but not made: due again at once (behind
+// a failed call before them, if any). It is recorded even while the sender
+// stops, so that a restart carries on at once.
 func (w *Webhooks) release(ctx context.Context, ds []Delivery) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	now := w.Now()
 	for _, d := range ds {
 		if err := w.Outbox.DeliveryDone(ctx, d.ID, d.Attempts, now, d.LastError, nil); err != nil {
@@ -261,8 +273,17 @@ func (w *Webhooks) release(ctx context.Context, ds []Delivery) {
 // delivered.
 func (w *Webhooks) send(ctx context.Context, d Delivery) bool {
 	err := w.post(ctx, d)
+	if err != nil && ctx.Err() != nil {
+		// Cut off by a stop, not refused: no attempt is used; the caller
+		// gives the call back.
+		w.release(ctx, []Delivery{d})
+		return false
+	}
 	attempts := d.Attempts + 1
 	now := w.Now()
+	// What was done is recorded even while the sender stops.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	if err == nil {
 		if derr := w.Outbox.DeliveryDone(ctx, d.ID, attempts, now, "", &now); derr != nil {
 			w.Log.Warn("webhook bookkeeping", "err", derr)

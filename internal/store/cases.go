@@ -24,6 +24,10 @@ type NewCase struct {
 	// request that reuses the key.
 	IdempotencyKey string
 	RequestHash    string
+	// LegacyHash is the request's hash as an older version took it (of
+	// the raw body): a retry of a request made before the upgrade still
+	// answers its case.
+	LegacyHash string
 	// Duplicates, when set, runs the duplicate check inside the write, so
 	// that two reports of one incident arriving together still find each
 	// other.
@@ -124,7 +128,7 @@ func (s *Store) CreateCase(ctx context.Context, nc NewCase) (Created, error) {
 			err := s.txRow(ctx, tx, "get_idempotency", nc.Case.CreatedBy, nc.IdempotencyKey).Scan(&hash, &id)
 			switch {
 			case err == nil:
-				if hash != nc.RequestHash {
+				if hash != nc.RequestHash && (nc.LegacyHash == "" || hash != nc.LegacyHash) {
 					return ErrIdempotencyMismatch
 				}
 				return s.replay(ctx, tx, id, &out)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -41,4 +42,35 @@ func TestSearchFindsPhonesStoredTheOldWay(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRetryOfARequestMadeBeforeTheUpgrade: a key stored with the older
+// hash (of the raw body) still answers its case when the same request is
+// retried after the upgrade, which hashes the body as read.
+func TestRetryOfARequestMadeBeforeTheUpgrade(t *testing.T) {
+	t.Parallel()
+	st := storetest.SQLite(t)
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, storetest.Zone)
+	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
+	in := casework.Intake{Channel: "110", Text: "两车刮擦", Type: "traffic"}
+	if err := in.Validate(admin); err != nil {
+		t.Fatal(err)
+	}
+	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k", RequestHash: "raw-hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k",
+		RequestHash: "canonical-hash", LegacyHash: "raw-hash"})
+	if err != nil || !again.Replayed || again.Case.ID != first.Case.ID {
+		t.Fatalf("the retry after the upgrade: %+v %v", again, err)
+	}
+	if _, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k",
+		RequestHash: "other", LegacyHash: "other-raw"}); !errors.Is(err, store.ErrIdempotencyMismatch) {
+		t.Fatalf("a different request under the key: %v", err)
+	}
 }

@@ -146,6 +146,14 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, maxAttempts,
 	var out []notify.Delivery
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
+		if s.dialect == Postgres {
+			// One claim at a time across the nodes: the order check must
+			// see another node's claim, which it cannot while that claim
+			// is uncommitted (the lock is the transaction's).
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':yizhan webhook claims'))`); err != nil {
+				return fmt.Errorf("store: lock webhook claims: %w", err)
+			}
+		}
 		rows, err := tx.QueryContext(ctx, q, micros(now), maxAttempts, maxAttempts, micros(now), limit)
 		if err != nil {
 			return fmt.Errorf("store: due deliveries: %w", err)
