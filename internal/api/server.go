@@ -375,14 +375,8 @@ func (s *Server) Publish(ctx context.Context, c casework.Case, evs []casework.Ev
 // publishes them here, without webhooks (the node that wrote them queued
 // those). With SQLite it returns at once.
 func (s *Server) RelayEvents(ctx context.Context) {
-	connected := false
-	s.store.ListenEvents(ctx, s.node, func() {
-		if connected {
-			// Down for a while: what was announced meanwhile is lost.
-			s.hub.MarkMissed()
-		}
-		connected = true
-	}, func(caseID int64, seqs []int) {
+	// After a gap, what was announced meanwhile is lost: consoles reload.
+	s.store.ListenEvents(ctx, s.node, s.hub.MarkMissed, func(caseID int64, seqs []int) {
 		if s.hub.Subscribers() == 0 {
 			return
 		}

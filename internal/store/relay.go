@@ -69,15 +69,21 @@ func (s *Store) cachedRelayChannel(ctx context.Context) (string, error) {
 // ListenEvents hears the other nodes' announcements until ctx ends and
 // calls heard with each (its own, origin's, left out), on one goroutine.
 // A lost connection is opened again after a pause; what was announced
-// meanwhile is missed, so ready is called on every (re)connection for the
+// meanwhile is missed, so missed is called on every reconnection for the
 // listener to tell its consoles to reload. On SQLite it returns at once.
-func (s *Store) ListenEvents(ctx context.Context, origin string, ready func(), heard func(caseID int64, seqs []int)) {
+func (s *Store) ListenEvents(ctx context.Context, origin string, missed func(), heard func(caseID int64, seqs []int)) {
 	if s.dialect != Postgres {
 		return
 	}
+	listened := false // once, so that a later connection follows a gap
 	for pause := time.Second; ctx.Err() == nil; pause = min(2*pause, 30*time.Second) {
 		connected := false
-		err := s.listenOnce(ctx, origin, func() { connected = true; ready() }, heard)
+		err := s.listenOnce(ctx, origin, func() {
+			if listened {
+				missed()
+			}
+			listened, connected = true, true
+		}, heard)
 		if ctx.Err() != nil {
 			return
 		}
