@@ -56,6 +56,25 @@ func TestDeadlinesOnTheCase(t *testing.T) {
 	}
 }
 
+// listedAsOnPage checks that the list shows the case's clocks as its page
+// does: the list computes them from the few fields of each event the
+// clocks read, the page from the whole timeline.
+func listedAsOnPage(t *testing.T, z *zone, page reply) {
+	t.Helper()
+	list := z.call("GET", "/api/v1/cases", "dispatcher", nil).expect(t, 200)
+	for _, it := range list.body["items"].([]any) {
+		if it := it.(map[string]any); it["id"] == page.body["id"] {
+			got, _ := json.Marshal(it["deadlines"])
+			want, _ := json.Marshal(page.body["deadlines"])
+			if string(got) != string(want) {
+				t.Fatalf("the list shows the clocks\n%s\nthe page\n%s", got, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("case %v not in the list", page.body["id"])
+}
+
 func TestPauseResumeAndExtension(t *testing.T) {
 	t.Parallel()
 	z := newZone(t)
@@ -72,6 +91,7 @@ func TestPauseResumeAndExtension(t *testing.T) {
 	if d := deadline(c, "accept"); d["paused"] != true || d["breached"] != false {
 		t.Fatalf("paused accept clock %v", d)
 	}
+	listedAsOnPage(t, z, c)
 	z.act(id, "responder", map[string]any{"action": "resume"}).expect(t, 403, "forbidden")
 	z.act(id, "dispatcher", map[string]any{"action": "resume"}).expect(t, 200)
 	z.act(id, "dispatcher", map[string]any{"action": "resume"}).expect(t, 409, "not_paused")
@@ -80,6 +100,7 @@ func TestPauseResumeAndExtension(t *testing.T) {
 	if d := deadline(c, "accept"); d["due_at"] != "2026-11-27T11:05:00+08:00" {
 		t.Fatalf("resumed accept clock %v", d)
 	}
+	listedAsOnPage(t, z, c)
 	// Extension of the resolve clock: bad requests first.
 	ext := func(until, reason string) map[string]any {
 		return map[string]any{"action": "extend", "stage": "resolve", "until": until, "reason": reason}
@@ -93,12 +114,14 @@ func TestPauseResumeAndExtension(t *testing.T) {
 	if d := deadline(c, "resolve"); d["extension_pending"] != true || d["extended"] == true {
 		t.Fatalf("pending extension %v", d)
 	}
+	listedAsOnPage(t, z, c)
 	z.act(id, "responder", map[string]any{"action": "approve_extension", "stage": "resolve"}).expect(t, 403)
 	z.act(id, "leader", map[string]any{"action": "approve_extension", "stage": "resolve", "note": "同意"}).expect(t, 200)
 	c = z.call("GET", path, "dispatcher", nil).expect(t, 200)
 	if d := deadline(c, "resolve"); d["due_at"] != "2026-11-30T12:00:00+08:00" || d["extended"] != true {
 		t.Fatalf("approved extension %v", d)
 	}
+	listedAsOnPage(t, z, c)
 	z.act(id, "leader", map[string]any{"action": "refuse_extension", "stage": "resolve", "reason": "x"}).expect(t, 409, "no_pending_extension")
 }
 

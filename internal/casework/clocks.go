@@ -27,11 +27,17 @@ func (k *Clocks) Policy(c *Case) *sla.Policy {
 // Deadlines answers the case's deadlines as they stand at now, and when
 // the next warning or breach will fire (nil when none is ahead).
 func (k *Clocks) Deadlines(c *Case, evs []Event, now time.Time) ([]Deadline, *time.Time) {
+	return k.DeadlinesOf(c, Marks(evs), now)
+}
+
+// DeadlinesOf is Deadlines from the marks of the case's timeline (Marks),
+// which a store may keep rather than read the timeline again.
+func (k *Clocks) DeadlinesOf(c *Case, marks []sla.Mark, now time.Time) ([]Deadline, *time.Time) {
 	p := k.Policy(c)
 	if p == nil {
 		return []Deadline{}, nil
 	}
-	ds := sla.Compute(p, k.Calendar, Marks(evs), now)
+	ds := sla.Compute(p, k.Calendar, marks, now)
 	if ds == nil {
 		ds = []Deadline{}
 	}

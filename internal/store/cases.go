@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
 )
 
 // NewCase is a case to store with its first events: the receipt, and a
@@ -245,7 +246,9 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 			return c, err
 		}
 	}
-	if err := s.scheduleClock(ctx, tx, &c, evs, c.UpdatedAt); err != nil {
+	marks := casework.Marks(evs)
+	s.noteMarks(ctx, c.ID, c.Version, marks)
+	if err := s.scheduleClock(ctx, tx, &c, marks, c.UpdatedAt); err != nil {
 		return c, err
 	}
 	if err := s.project(ctx, tx, nil, &c); err != nil {
@@ -284,11 +287,11 @@ func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, err
 		if err != nil {
 			return fmt.Errorf("store: load case %d: %w", req.CaseID, err)
 		}
-		evs, err := s.events(ctx, tx, c.ID)
+		marks, err := s.marksOf(ctx, tx, &c)
 		if err != nil {
 			return err
 		}
-		c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, req.Now)
+		c.Deadlines, _ = s.clocks.Load().DeadlinesOf(&c, marks, req.Now)
 		refs, err := s.refs(ctx, tx, c, req)
 		if err != nil {
 			return err
@@ -297,7 +300,7 @@ func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, err
 		if err != nil {
 			return err
 		}
-		if err := s.applyDecision(ctx, tx, &c, &d.Case, d.Event, append(evs, d.Event)); err != nil {
+		if err := s.applyDecision(ctx, tx, &c, &d.Case, d.Event, withMarks(marks, d.Event)); err != nil {
 			return err
 		}
 		if d.Master != nil {
@@ -342,10 +345,36 @@ func (s *Store) refs(ctx context.Context, tx *sql.Tx, c casework.Case, req ActRe
 var ErrConcurrentUpdate = casework.Conflict("concurrent_update", "工单刚被他人更新，请刷新后重试")
 
 // applyDecision writes the new projection of a case (if it is still at
-// the version it was read at) and its new event ev; evs is the case's
-// whole timeline ending with ev, from which its clocks are recomputed, or
-// nil when ev leaves the clocks as they were.
-func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event, evs []casework.Event) error {
+// the version it was read at) and its new event ev; marks are those of
+// the case's whole timeline ending with ev, from which its clocks are
+// recomputed.
+func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event, marks []sla.Mark) error {
+	if err := s.writeDecision(ctx, tx, before, after, ev); err != nil {
+		return err
+	}
+	s.noteMarks(ctx, after.ID, after.Version, marks)
+	if err := s.scheduleClock(ctx, tx, after, marks, ev.At); err != nil {
+		return err
+	}
+	return s.project(ctx, tx, before, after)
+}
+
+// applyNeutral is applyDecision for an event that leaves the clocks as
+// they were (casework.ClockNeutral): the clocks, their schedule and the
+// stage records stand, and so do the marks kept.
+func (s *Store) applyNeutral(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event) error {
+	if err := s.writeDecision(ctx, tx, before, after, ev); err != nil {
+		return err
+	}
+	if m, ok := s.keptMarks(ctx, before.ID, before.Version); ok {
+		s.noteMarks(ctx, after.ID, after.Version, m)
+	}
+	return s.projectCounts(ctx, before, after)
+}
+
+// writeDecision writes the case's new row, if it is still at the version
+// it was read at, and its new event.
+func (s *Store) writeDecision(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event) error {
 	extra, err := caseExtra(*after)
 	if err != nil {
 		return err
@@ -363,38 +392,27 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	}
 	s.wrote(ctx, *after)
 	ev.CaseID = after.ID
-	if err := s.insertEvent(ctx, tx, ev); err != nil {
-		return err
-	}
-	if evs == nil {
-		// A clock-neutral event: the clocks, their schedule and the stage
-		// records stand as they were.
-		return s.projectCounts(ctx, before, after)
-	}
-	if err := s.scheduleClock(ctx, tx, after, evs, ev.At); err != nil {
-		return err
-	}
-	return s.project(ctx, tx, before, after)
+	return s.insertEvent(ctx, tx, ev)
 }
 
 // applyTimeline writes another case's change made alongside (a merge's
-// master), reading its timeline only when the event can move its clocks.
+// master), reading its clocks only when the event can move them.
 func (s *Store) applyTimeline(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event) error {
 	if casework.ClockNeutral(ev, before, after) {
-		return s.applyDecision(ctx, tx, before, after, ev, nil)
+		return s.applyNeutral(ctx, tx, before, after, ev)
 	}
-	evs, err := s.events(ctx, tx, after.ID)
+	marks, err := s.marksOf(ctx, tx, before)
 	if err != nil {
 		return err
 	}
-	return s.applyDecision(ctx, tx, before, after, ev, append(evs, ev))
+	return s.applyDecision(ctx, tx, before, after, ev, withMarks(marks, ev))
 }
 
 // scheduleClock keeps the scheduler's index in step: the time the case's
 // next warning or breach falls due, or no row when none is ahead.
-func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case, evs []casework.Event, now time.Time) error {
+func (s *Store) scheduleClock(ctx context.Context, tx *sql.Tx, c *casework.Case, marks []sla.Mark, now time.Time) error {
 	var next *time.Time
-	c.Deadlines, next = s.clocks.Load().Deadlines(c, evs, now)
+	c.Deadlines, next = s.clocks.Load().DeadlinesOf(c, marks, now)
 	return s.writeClock(ctx, tx, c.ID, next, now)
 }
 
@@ -544,22 +562,6 @@ func (s *Store) CaseWithTimeline(ctx context.Context, id int64, now time.Time) (
 	}
 	c.Deadlines, _ = s.clocks.Load().Deadlines(&c, evs, now)
 	return c, evs, nil
-}
-
-// WithDeadlines fills the deadlines of cases as they stand at now.
-func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.Time) error {
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
-	}
-	evs, err := s.EventsOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range cs {
-		cs[i].Deadlines, _ = s.clocks.Load().Deadlines(&cs[i], evs[cs[i].ID], now)
-	}
-	return nil
 }
 
 func (s *Store) scanEvents(rows *sql.Rows) ([]casework.Event, error) {
@@ -824,8 +826,7 @@ func (s *Store) Fire(ctx context.Context, caseID int64, now time.Time, fire Fire
 				return err
 			}
 		}
-		all := append(evs, written...)
-		if err := s.applyDecision(ctx, tx, &c, &after, all[len(all)-1], all); err != nil {
+		if err := s.applyDecision(ctx, tx, &c, &after, written[len(written)-1], casework.Marks(append(evs, written...))); err != nil {
 			return err
 		}
 		c = after

@@ -93,6 +93,10 @@ type deltas struct {
 	// earlier requests wrote, for a request's own reads (summary).
 	written map[int64]casework.Case
 	prior   *deltas
+	// marks holds the clock marks of the cases written, at the version
+	// written, for the batch's later requests and, once they committed,
+	// for the cache (clockMarks).
+	marks map[int64]markEntry
 	// numbers holds the last case number the batch took per line and
 	// day. Only a line-day's first creation in a batch counts in
 	// case_counters; the others count on from here and flushNumbers
@@ -174,6 +178,10 @@ func (d *deltas) merge(o *deltas) {
 		d.written = make(map[int64]casework.Case, len(o.written))
 	}
 	maps.Copy(d.written, o.written)
+	if len(o.marks) > 0 && d.marks == nil {
+		d.marks = make(map[int64]markEntry, len(o.marks))
+	}
+	maps.Copy(d.marks, o.marks)
 	if len(o.numbers) > 0 && d.numbers == nil {
 		d.numbers = make(map[[2]string]caseNumber, len(o.numbers))
 	}

@@ -66,7 +66,9 @@ type Store struct {
 	log     *slog.Logger
 	loc     *time.Location
 	clocks  atomic.Pointer[casework.Clocks]
-	recent  *recentKeys
+	// marks keeps the clock marks of cases read and written (clockMarks).
+	marks  *clockMarks
+	recent *recentKeys
 	// summaries caches the duplicate check's candidates (SQLite only).
 	summaries *summaryCache
 	// window holds the newest rows of the duplicate index (SQLite only).
@@ -133,6 +135,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		clocks = &casework.Clocks{Policies: sla.DefaultPolicies(), Calendar: sla.DefaultCalendar()}
 	}
 	s.clocks.Store(clocks)
+	s.marks = newClockMarks(maxClockMarks)
 	dialect, w, r, migrations, err := openDatabase(opt, 16, 8)
 	if err != nil {
 		return nil, err
@@ -173,7 +176,10 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 			s.closeDBs()
 			return nil, err
 		}
-		s.w.committed = func(d *deltas) {
+	}
+	s.w.committed = func(d *deltas) {
+		s.marks.putAll(d.marks)
+		if s.window != nil {
 			s.summaries.write(d.written)
 			s.logCommitted(d)
 		}
@@ -225,13 +231,14 @@ func (s *Store) Collectors() []prometheus.Collector {
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.PingContext(ctx) }
 
 // rebind renumbers ? placeholders as $1, $2… for PostgreSQL, and spells
-// the JSON fields the duplicate check reads its way. Queries hold no
+// the JSON fields the duplicate check and the clocks read its way. Queries hold no
 // literal question marks.
 func (s *Store) rebind(q string) string {
 	if s.dialect != Postgres {
 		return q
 	}
-	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport, transferFrom, pgTransferFrom).Replace(q)
+	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport, transferFrom, pgTransferFrom,
+		eventStatusTo, pgEventStatusTo, eventStage, pgEventStage, eventUntil, pgEventUntil).Replace(q)
 	var b strings.Builder
 	n := 0
 	for _, r := range q {

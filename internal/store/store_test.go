@@ -49,6 +49,7 @@ var suite = map[string]func(t *testing.T, st *store.Store){
 	"status counts follow transitions":   testStatusCounts,
 	"units users and tokens":             testAccounts,
 	"migrations are idempotent on reuse": testSchemaVersion,
+	"clocks from the fields they read":   testClockFields,
 }
 
 func newCase(t *testing.T, st *store.Store, at time.Time, text string) casework.Case {
@@ -132,6 +133,49 @@ func testAct(t *testing.T, st *store.Store) {
 	}
 	if evs[1].Details["unit_name"] != "单位3" {
 		t.Fatalf("details %+v", evs[1].Details)
+	}
+}
+
+// testClockFields checks that the clocks computed from the few fields of
+// the events they read (a list's, and a write's) are those of the whole
+// timeline (the case page's), through a pause and an extension.
+func testClockFields(t *testing.T, st *store.Store) {
+	ctx := context.Background()
+	c := newCase(t, st, t0, "车间欠薪三个月")
+	unit := int64(3)
+	until := t0.Add(72 * time.Hour)
+	steps := []casework.Command{
+		{Action: casework.ActionDispatch, UnitID: &unit},
+		{Action: casework.ActionPause, Reason: "等待当事人到场"},
+		{Action: casework.ActionResume},
+		{Action: casework.ActionExtend, Stage: "resolve", Until: &until, Reason: "需要鉴定"},
+		{Action: casework.ActionApproveExt, Stage: "resolve"},
+	}
+	for i, cmd := range steps {
+		at := t0.Add(time.Duration(i+1) * 30 * time.Minute)
+		d, err := act(st, c.ID, cmd, at, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", cmd.Action, err)
+		}
+		page, _, err := st.CaseWithTimeline(ctx, c.ID, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := []casework.Case{page}
+		listed[0].Deadlines = nil
+		if err := st.WithDeadlines(ctx, listed, at); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprint(page.Deadlines)
+		if got := fmt.Sprint(listed[0].Deadlines); got != want {
+			t.Fatalf("after %s the list's clocks\n%s\nthe page's\n%s", cmd.Action, got, want)
+		}
+		if got := fmt.Sprint(d.Case.Deadlines); got != want {
+			t.Fatalf("after %s the write's clocks\n%s\nthe page's\n%s", cmd.Action, got, want)
+		}
+	}
+	if len(c.Deadlines) == 0 {
+		t.Fatal("the case has no clocks to compare")
 	}
 }
 
@@ -371,4 +415,56 @@ func TestWritePanicFailsOnlyItsRequest(t *testing.T) {
 	if c := newCase(t, st, t0, "二"); c.ID == 0 {
 		t.Fatal("the writer stopped after a panic")
 	}
+}
+
+// TestKeptClocksFollowAnotherNode checks the clock marks a node keeps
+// against writes it did not make: another node's actions on the same
+// database show on the first node's lists and writes as they would on a
+// node that kept nothing.
+func TestKeptClocksFollowAnotherNode(t *testing.T) {
+	t.Parallel()
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
+		ctx := context.Background()
+		a, _ := tg.Open(t)
+		b, _ := tg.Open(t)
+		c := newCase(t, a, t0, "车间欠薪三个月")
+		same := func(when string, at time.Time) {
+			t.Helper()
+			for _, st := range []*store.Store{a, b} {
+				got, err := st.GetCase(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				listed := []casework.Case{got}
+				if err := st.WithDeadlines(ctx, listed, at); err != nil {
+					t.Fatal(err)
+				}
+				page, _, err := st.CaseWithTimeline(ctx, c.ID, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w {
+					t.Fatalf("%s: a node's list shows the clocks\n%s\nthe timeline\n%s", when, g, w)
+				}
+			}
+		}
+		same("created", t0.Add(time.Minute))
+		unit := int64(3)
+		steps := []struct {
+			on  *store.Store
+			cmd casework.Command
+		}{
+			{b, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}},
+			{b, casework.Command{Action: casework.ActionPause, Reason: "等待当事人到场"}},
+			{a, casework.Command{Action: casework.ActionResume}},
+			{b, casework.Command{Action: casework.ActionNote, Note: "已联系企业负责人"}},
+		}
+		for i, s := range steps {
+			at := t0.Add(time.Duration(i+1) * 40 * time.Minute)
+			if _, err := act(s.on, c.ID, s.cmd, at, nil); err != nil {
+				t.Fatalf("%s: %v", s.cmd.Action, err)
+			}
+			same(string(s.cmd.Action), at.Add(time.Minute))
+		}
+	})
 }

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/sla"
+)
+
+// TestClockMarksKeepTheNewest checks the cache's rules: an entry answers
+// only its own version, an older one never replaces a newer, and it
+// holds no more cases than its bound.
+func TestClockMarksKeepTheNewest(t *testing.T) {
+	m := newClockMarks(16)
+	created := []sla.Mark{{Kind: sla.MarkCreated, At: time.Unix(0, 0)}}
+	m.put(1, 3, created)
+	if _, ok := m.get(1, 2); ok {
+		t.Fatal("an entry answered another version")
+	}
+	m.put(1, 2, nil) // a read that began before the write of version 3
+	if got, ok := m.get(1, 3); !ok || len(got) != 1 {
+		t.Fatalf("an older read replaced a newer write: %v %v", got, ok)
+	}
+	got, _ := m.get(1, 3)
+	_ = append(got, sla.Mark{Kind: sla.MarkPause})
+	if again, _ := m.get(1, 3); len(again) != 1 || cap(again) != 1 {
+		t.Fatalf("a caller's append reached the kept marks: %v", again)
+	}
+	for id := range int64(100) {
+		m.put(id+10, 1, created)
+	}
+	if n := len(m.byID); n > 16 {
+		t.Fatalf("%d cases kept, bound 16", n)
+	}
+}
+
+// TestRepeatCallsKeepTheMastersMarks checks that a repeat call merged
+// into a busy case carries the master's clock marks to its new version,
+// so that showing the master's countdown reads nothing, and that what is
+// kept is what the whole timeline says.
+func TestRepeatCallsKeepTheMastersMarks(t *testing.T) {
+	st := openSQLite(t)
+	ctx := context.Background()
+	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
+	now := time.Now().Truncate(time.Second)
+	var master casework.Case
+	for i := range 12 {
+		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪",
+			Reporter: casework.Reporter{Name: "张某", Phone: fmt.Sprintf("1380000%04d", i+1)}, Type: "wage_arrears"}
+		if err := in.Validate(admin); err != nil {
+			t.Fatal(err)
+		}
+		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, now.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		created, err := st.CreateCase(ctx, NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			master = created.Case
+			continue
+		}
+		if created.Master == nil || created.Master.ID != master.ID {
+			t.Fatalf("report %d was not merged into the first", i)
+		}
+		m := *created.Master
+		// The first two repeats raise the master's risk and its clocks are
+		// computed again; the others leave them, and their marks, as they were.
+		if _, ok := st.marks.get(m.ID, m.Version); !ok {
+			t.Fatalf("repeat %d: the master's marks were not kept at version %d", i, m.Version)
+		}
+		listed := []casework.Case{m}
+		if err := st.WithDeadlines(ctx, listed, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		page, _, err := st.CaseWithTimeline(ctx, m.ID, now.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); got != want || len(page.Deadlines) == 0 {
+			t.Fatalf("repeat %d: kept clocks\n%s\nthe timeline's\n%s", i, got, want)
+		}
+	}
+}
