@@ -54,7 +54,30 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil, casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
 	}
+	if nulEscape(body) {
+		return nil, errNUL
+	}
 	return body, nil
+}
+
+// errNUL answers text holding the character U+0000: no field needs it,
+// and PostgreSQL cannot store it.
+var errNUL = casework.Invalid("invalid_character", "请求中含有空字符（U+0000），请删除后重试")
+
+// nulEscape reports whether a JSON text spells U+0000 (\u0000) in a
+// string. (A raw NUL byte is no JSON at all; a backslash outside a string
+// neither, so every backslash here starts an escape.)
+func nulEscape(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		if i+5 < len(body) && body[i+1] == 'u' && string(body[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // the escaped character: the second backslash of \\ starts nothing
+	}
+	return false
 }
 
 // decodeJSON reads the body into v and explains what is wrong with it.

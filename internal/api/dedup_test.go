@@ -223,7 +223,8 @@ func TestTriageEndpoint(t *testing.T) {
 	for _, body := range []string{`{"text": ""}`, `{"text": "  \n "}`, `{}`, `{"text": "` + strings.Repeat("吵", 4001) + `"}`, `{"text": 5}`} {
 		z.call("POST", "/api/v1/triage", "dispatcher", body).expect(t, 400)
 	}
-	for _, text := range []string{"😀😀😀", "مرحبا بالعالم", "\u0000\u0007控制字符", "hello world", strings.Repeat("工资", 2000)} {
+	z.call("POST", "/api/v1/triage", "dispatcher", map[string]any{"text": "\u0000\u0007控制字符"}).expect(t, 400, "invalid_character")
+	for _, text := range []string{"😀😀😀", "مرحبا بالعالم", "\u0007\u001b控制字符", "hello world", strings.Repeat("工资", 2000)} {
 		z.call("POST", "/api/v1/triage", "dispatcher", map[string]any{"text": text}).expect(t, 200)
 	}
 	z.call("POST", "/api/v1/triage", "", map[string]any{"text": "x"}).expect(t, 401)

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -299,7 +300,21 @@ func (s *Server) Handler() http.Handler {
 	if s.console != nil {
 		mux.Handle("/", s.console)
 	}
-	return s.recoverPanics(s.metrics.instrument(s.cors(mux)))
+	return s.recoverPanics(s.metrics.instrument(s.cors(s.refuseNUL(mux))))
+}
+
+// refuseNUL answers 400 to a request whose path or query spells the
+// character U+0000 (%00), which no parameter needs and PostgreSQL cannot
+// compare text with. ('%' only ever starts an escape in a URL, so "%00"
+// in the raw query is always one.)
+func (s *Server) refuseNUL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.RawQuery, "%00") || strings.ContainsRune(r.URL.Path, 0) {
+			s.fail(w, r, casework.Invalid("invalid_character", "请求地址中含有空字符（%%00），请删除后重试"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // adminOnly lets only administrators through to a handler.

@@ -142,6 +142,10 @@ func (s *Server) importAreas(w http.ResponseWriter, r *http.Request, u account.U
 		s.fail(w, r, errUploadTooLarge)
 		return
 	}
+	if nulEscape(body) {
+		s.fail(w, r, errNUL)
+		return
+	}
 	var parent *int64
 	if v := r.URL.Query().Get("parent_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)

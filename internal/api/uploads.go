@@ -40,7 +40,18 @@ func readTable(w http.ResponseWriter, r *http.Request) ([][]string, error) {
 			format = "csv"
 		}
 	}
-	return routing.ReadTable(bytes.NewReader(body), format)
+	rows, err := routing.ReadTable(bytes.NewReader(body), format)
+	if err != nil {
+		return nil, err
+	}
+	for i, row := range rows {
+		for j, cell := range row {
+			if strings.ContainsRune(cell, 0) {
+				return nil, casework.Invalid("invalid_character", "第 %d 行第 %d 列含有空字符（U+0000），请删除后重新导入", i+1, j+1)
+			}
+		}
+	}
+	return rows, nil
 }
 
 // rowErrors answers an import refused for bad rows: nothing was imported.

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"container/list"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -24,54 +26,64 @@ import (
 // anything) no longer matches and is read again. Writes put what they
 // wrote once their batch committed; reads put what they read.
 type clockMarks struct {
-	mu   sync.Mutex
-	max  int
-	byID map[int64]markEntry
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *markEntry, the most recently used first
+	byID  map[int64]*list.Element
 }
 
 type markEntry struct {
+	id      int64
 	version int
 	marks   []sla.Mark
 }
 
 // maxClockMarks bounds the cases kept: about 1 KiB each with ten marks.
+// Every new case is put, most never read again; the cases in use (a busy
+// master, a desk's list) stay as the least recently used are forgotten.
 const maxClockMarks = 16384
 
 func newClockMarks(max int) *clockMarks {
-	return &clockMarks{max: max, byID: map[int64]markEntry{}}
+	return &clockMarks{max: max, order: list.New(), byID: map[int64]*list.Element{}}
 }
 
 // get answers the marks of case id at version, if kept. The slice is
 // shared: callers append to a copy (slices.Clip makes append copy).
 func (m *clockMarks) get(id int64, version int) ([]sla.Mark, bool) {
 	m.mu.Lock()
-	e, ok := m.byID[id]
-	m.mu.Unlock()
-	if !ok || e.version != version {
+	defer m.mu.Unlock()
+	el, ok := m.byID[id]
+	if !ok {
 		return nil, false
 	}
+	e := el.Value.(*markEntry)
+	if e.version != version {
+		return nil, false
+	}
+	m.order.MoveToFront(el)
 	return slices.Clip(e.marks), true
 }
 
 // put keeps the marks of case id at version unless a later version is
-// kept. When full it forgets an eighth of the cases, whichever the map
-// yields first.
+// kept, forgetting the least recently used case when full.
 func (m *clockMarks) put(id int64, version int, marks []sla.Mark) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if e, ok := m.byID[id]; ok && e.version > version {
+	if el, ok := m.byID[id]; ok {
+		e := el.Value.(*markEntry)
+		if e.version > version {
+			return
+		}
+		e.version, e.marks = version, slices.Clip(marks)
+		m.order.MoveToFront(el)
 		return
 	}
-	if _, ok := m.byID[id]; !ok && len(m.byID) >= m.max {
-		drop := max(m.max/8, 1)
-		for k := range m.byID {
-			delete(m.byID, k)
-			if drop--; drop == 0 {
-				break
-			}
-		}
+	m.byID[id] = m.order.PushFront(&markEntry{id: id, version: version, marks: slices.Clip(marks)})
+	for m.order.Len() > m.max {
+		old := m.order.Back()
+		m.order.Remove(old)
+		delete(m.byID, old.Value.(*markEntry).id)
 	}
-	m.byID[id] = markEntry{version: version, marks: slices.Clip(marks)}
 }
 
 // putAll keeps what a committed batch wrote.
@@ -91,7 +103,19 @@ func (s *Store) noteMarks(ctx context.Context, id int64, version int, marks []sl
 	if d.marks == nil {
 		d.marks = map[int64]markEntry{}
 	}
-	d.marks[id] = markEntry{version: version, marks: slices.Clip(marks)}
+	d.marks[id] = markEntry{id: id, version: version, marks: s.asStored(marks)}
+}
+
+// asStored answers marks with their times as the database keeps them (to
+// the microsecond, in the zone), so that marks kept from a write are
+// those a read would give.
+func (s *Store) asStored(marks []sla.Mark) []sla.Mark {
+	out := make([]sla.Mark, len(marks))
+	for i, m := range marks {
+		m.At = s.fromMicros(micros(m.At))
+		out[i] = m
+	}
+	return out
 }
 
 // keptMarks answers the marks of case id at version as the batch's
@@ -190,19 +214,30 @@ func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.
 // action, time and actor, the status it set, and an extension's stage and
 // date. The rest of its data (a repeat call merged into a busy case keeps
 // the caller and the text) is left in the database rather than decoded
-// to be dropped.
-const clockColumns = `case_id, seq, action, at, actor, ` + eventStatusTo + `, ` + eventStage + `, ` + eventUntil
+// to be dropped. On PostgreSQL, which cannot read as JSON an event
+// written with the escape \u0000 in a string, the data is read whole and
+// only those fields decoded (clockFields).
+const clockColumns = `case_id, seq, action, at, actor, ` + eventClockFields
 
-// The JSON fields the clocks read, as SQLite spells them; rebind turns
-// them into PostgreSQL's.
+// The JSON fields the clocks read, as SQLite spells them; rebind makes
+// them the whole data on PostgreSQL.
 const (
-	eventStatusTo   = `json_extract(data, '$.changes.status.to')`
-	eventStage      = `json_extract(data, '$.details.stage')`
-	eventUntil      = `json_extract(data, '$.details.until')`
-	pgEventStatusTo = `data::jsonb #>> '{changes,status,to}'`
-	pgEventStage    = `data::jsonb #>> '{details,stage}'`
-	pgEventUntil    = `data::jsonb #>> '{details,until}'`
+	eventClockFields   = `json_extract(data, '$.changes.status.to'), json_extract(data, '$.details.stage'), json_extract(data, '$.details.until')`
+	pgEventClockFields = `data`
 )
+
+// clockFields is what the clocks read of an event's data.
+type clockFields struct {
+	Changes struct {
+		Status struct {
+			To *string `json:"to"`
+		} `json:"status"`
+	} `json:"changes"`
+	Details struct {
+		Stage *string `json:"stage"`
+		Until *string `json:"until"`
+	} `json:"details"`
+}
 
 // scanClockEvents reads events of clockColumns: each with only what its
 // clocks are computed from.
@@ -214,7 +249,17 @@ func (s *Store) scanClockEvents(rows *sql.Rows) ([]casework.Event, error) {
 		var at int64
 		var action string
 		var status, stage, until sql.NullString
-		if err := rows.Scan(&ev.CaseID, &ev.Seq, &action, &at, &ev.Actor, &status, &stage, &until); err != nil {
+		if s.dialect == Postgres {
+			var data string
+			if err := rows.Scan(&ev.CaseID, &ev.Seq, &action, &at, &ev.Actor, &data); err != nil {
+				return nil, fmt.Errorf("store: scan event: %w", err)
+			}
+			var f clockFields
+			if err := json.Unmarshal([]byte(data), &f); err != nil {
+				return nil, fmt.Errorf("store: decode event %d/%d: %w", ev.CaseID, ev.Seq, err)
+			}
+			status, stage, until = nullString(f.Changes.Status.To), nullString(f.Details.Stage), nullString(f.Details.Until)
+		} else if err := rows.Scan(&ev.CaseID, &ev.Seq, &action, &at, &ev.Actor, &status, &stage, &until); err != nil {
 			return nil, fmt.Errorf("store: scan event: %w", err)
 		}
 		ev.Action = casework.Action(action)
@@ -234,4 +279,11 @@ func (s *Store) scanClockEvents(rows *sql.Rows) ([]casework.Event, error) {
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+func nullString(p *string) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *p, Valid: true}
 }

@@ -12,7 +12,7 @@ import (
 
 // TestClockMarksKeepTheNewest checks the cache's rules: an entry answers
 // only its own version, an older one never replaces a newer, and it
-// holds no more cases than its bound.
+// holds no more cases than its bound, forgetting the least recently used.
 func TestClockMarksKeepTheNewest(t *testing.T) {
 	m := newClockMarks(16)
 	created := []sla.Mark{{Kind: sla.MarkCreated, At: time.Unix(0, 0)}}
@@ -31,9 +31,16 @@ func TestClockMarksKeepTheNewest(t *testing.T) {
 	}
 	for id := range int64(100) {
 		m.put(id+10, 1, created)
+		m.get(1, 3) // in use: kept while the others come and go
 	}
-	if n := len(m.byID); n > 16 {
-		t.Fatalf("%d cases kept, bound 16", n)
+	if n := len(m.byID); n != 16 || m.order.Len() != 16 {
+		t.Fatalf("%d cases kept (%d in order), bound 16", n, m.order.Len())
+	}
+	if _, ok := m.get(1, 3); !ok {
+		t.Fatal("the case in use was forgotten")
+	}
+	if _, ok := m.get(10, 1); ok {
+		t.Fatal("the least recently used case was kept")
 	}
 }
 

@@ -238,7 +238,7 @@ func (s *Store) rebind(q string) string {
 		return q
 	}
 	q = strings.NewReplacer(extraCallers, pgCallers, extraLastReport, pgLastReport, transferFrom, pgTransferFrom,
-		eventStatusTo, pgEventStatusTo, eventStage, pgEventStage, eventUntil, pgEventUntil).Replace(q)
+		eventClockFields, pgEventClockFields).Replace(q)
 	var b strings.Builder
 	n := 0
 	for _, r := range q {

@@ -468,3 +468,65 @@ func TestKeptClocksFollowAnotherNode(t *testing.T) {
 		}
 	})
 }
+
+// TestClocksOfAnEventWithTheNULEscape: an event whose data spells U+0000
+// (\u0000, which the API now refuses but older rows may hold) does not
+// stop its case's clocks from being read: PostgreSQL cannot read such
+// text as JSON, so its data is decoded here.
+func TestClocksOfAnEventWithTheNULEscape(t *testing.T) {
+	t.Parallel()
+	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
+		ctx := context.Background()
+		a, _ := tg.Open(t)
+		c := newCase(t, a, t0, "车间欠薪三个月")
+		if _, err := act(a, c.ID, casework.Command{Action: casework.ActionPause, Reason: "等待\x00当事人"}, t0.Add(time.Minute), nil); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := tg.Open(t) // keeps nothing: reads the timeline
+		got, err := b.GetCase(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := []casework.Case{got}
+		if err := b.WithDeadlines(ctx, listed, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if len(listed[0].Deadlines) == 0 || !listed[0].Deadlines[2].Paused {
+			t.Fatalf("the paused case's clocks: %+v", listed[0].Deadlines)
+		}
+		if _, err := act(b, c.ID, casework.Command{Action: casework.ActionResume}, t0.Add(time.Hour), nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestKeptClocksAreTheStoredOnes: an action timed finer than the database
+// keeps (a microsecond) shows the same clocks kept from the write as read
+// back from the timeline.
+func TestKeptClocksAreTheStoredOnes(t *testing.T) {
+	t.Parallel()
+	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		c := newCase(t, st, t0, "车间欠薪三个月")
+		unit := int64(3)
+		at := t0.Add(10*time.Minute + 1500*time.Nanosecond).UTC()
+		if _, err := act(st, c.ID, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, at, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.GetCase(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := []casework.Case{got}
+		if err := st.WithDeadlines(ctx, listed, at.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		page, _, err := st.CaseWithTimeline(ctx, c.ID, at.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w {
+			t.Fatalf("kept clocks\n%s\nthe timeline's\n%s", g, w)
+		}
+	})
+}
