@@ -247,7 +247,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 		}
 	}
 	marks := casework.Marks(evs)
-	s.noteMarks(ctx, c.ID, c.Version, marks)
+	s.noteMarks(ctx, markEntry{id: c.ID, since: c.Version, version: c.Version, marks: marks})
 	if err := s.scheduleClock(ctx, tx, &c, marks, c.UpdatedAt); err != nil {
 		return c, err
 	}
@@ -287,11 +287,11 @@ func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, err
 		if err != nil {
 			return fmt.Errorf("store: load case %d: %w", req.CaseID, err)
 		}
-		marks, err := s.marksOf(ctx, tx, &c)
+		kept, err := s.marksOf(ctx, tx, &c)
 		if err != nil {
 			return err
 		}
-		c.Deadlines, _ = s.clocks.Load().DeadlinesOf(&c, marks, req.Now)
+		c.Deadlines, _ = s.clocks.Load().DeadlinesOf(&c, kept.marks, req.Now)
 		refs, err := s.refs(ctx, tx, c, req)
 		if err != nil {
 			return err
@@ -300,7 +300,7 @@ func (s *Store) Act(ctx context.Context, req ActRequest) (casework.Decision, err
 		if err != nil {
 			return err
 		}
-		if err := s.applyDecision(ctx, tx, &c, &d.Case, d.Event, withMarks(marks, d.Event)); err != nil {
+		if err := s.applyDecision(ctx, tx, &c, &d.Case, d.Event, withMarks(kept.marks, d.Event)); err != nil {
 			return err
 		}
 		if d.Master != nil {
@@ -352,7 +352,7 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err := s.writeDecision(ctx, tx, before, after, ev); err != nil {
 		return err
 	}
-	s.noteMarks(ctx, after.ID, after.Version, marks)
+	s.noteMarks(ctx, markEntry{id: after.ID, since: after.Version, version: after.Version, marks: marks})
 	if err := s.scheduleClock(ctx, tx, after, marks, ev.At); err != nil {
 		return err
 	}
@@ -361,14 +361,21 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 
 // applyNeutral is applyDecision for an event that leaves the clocks as
 // they were (casework.ClockNeutral): the clocks, their schedule and the
-// stage records stand, and so do the marks kept.
+// stage records stand, and so do the marks, which go on to the case's
+// new version. They are read here when not kept: a busy master takes
+// repeat calls in batch after batch, and only the writer sees each
+// version as it is made (a reader behind it would read the whole
+// timeline again for every call).
 func (s *Store) applyNeutral(ctx context.Context, tx *sql.Tx, before, after *casework.Case, ev casework.Event) error {
+	kept, err := s.marksOf(ctx, tx, before)
+	if err != nil {
+		return err
+	}
 	if err := s.writeDecision(ctx, tx, before, after, ev); err != nil {
 		return err
 	}
-	if m, ok := s.keptMarks(ctx, before.ID, before.Version); ok {
-		s.noteMarks(ctx, after.ID, after.Version, m)
-	}
+	kept.version = after.Version
+	s.noteMarks(ctx, kept)
 	return s.projectCounts(ctx, before, after)
 }
 
@@ -401,11 +408,11 @@ func (s *Store) applyTimeline(ctx context.Context, tx *sql.Tx, before, after *ca
 	if casework.ClockNeutral(ev, before, after) {
 		return s.applyNeutral(ctx, tx, before, after, ev)
 	}
-	marks, err := s.marksOf(ctx, tx, before)
+	kept, err := s.marksOf(ctx, tx, before)
 	if err != nil {
 		return err
 	}
-	return s.applyDecision(ctx, tx, before, after, ev, withMarks(marks, ev))
+	return s.applyDecision(ctx, tx, before, after, ev, withMarks(kept.marks, ev))
 }
 
 // scheduleClock keeps the scheduler's index in step: the time the case's

@@ -32,11 +32,16 @@ type clockMarks struct {
 	byID  map[int64]*list.Element
 }
 
+// markEntry is the marks of a case at versions since to version: the
+// events between them left the clocks as they were (repeat calls merged
+// in), so the marks are the same at each.
 type markEntry struct {
-	id      int64
-	version int
-	marks   []sla.Mark
+	id             int64
+	since, version int
+	marks          []sla.Mark
 }
+
+func (e *markEntry) holds(version int) bool { return e.since <= version && version <= e.version }
 
 // maxClockMarks bounds the cases kept: about 1 KiB each with ten marks.
 // Every new case is put, most never read again; the cases in use (a busy
@@ -49,36 +54,42 @@ func newClockMarks(max int) *clockMarks {
 
 // get answers the marks of case id at version, if kept. The slice is
 // shared: callers append to a copy (slices.Clip makes append copy).
-func (m *clockMarks) get(id int64, version int) ([]sla.Mark, bool) {
+func (m *clockMarks) get(id int64, version int) (markEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.byID[id]
 	if !ok {
-		return nil, false
+		return markEntry{}, false
 	}
 	e := el.Value.(*markEntry)
-	if e.version != version {
-		return nil, false
+	if !e.holds(version) {
+		return markEntry{}, false
 	}
 	m.order.MoveToFront(el)
-	return slices.Clip(e.marks), true
+	out := *e
+	out.marks = slices.Clip(out.marks)
+	return out, true
 }
 
-// put keeps the marks of case id at version unless a later version is
-// kept, forgetting the least recently used case when full.
-func (m *clockMarks) put(id int64, version int, marks []sla.Mark) {
+// put keeps e unless a later version of the case is kept, forgetting the
+// least recently used case when full.
+func (m *clockMarks) put(e markEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if el, ok := m.byID[id]; ok {
-		e := el.Value.(*markEntry)
-		if e.version > version {
+	e.marks = slices.Clip(e.marks)
+	if el, ok := m.byID[e.id]; ok {
+		kept := el.Value.(*markEntry)
+		switch {
+		case kept.version > e.version:
 			return
+		case kept.version == e.version:
+			e.since = min(e.since, kept.since)
 		}
-		e.version, e.marks = version, slices.Clip(marks)
+		*kept = e
 		m.order.MoveToFront(el)
 		return
 	}
-	m.byID[id] = m.order.PushFront(&markEntry{id: id, version: version, marks: slices.Clip(marks)})
+	m.byID[e.id] = m.order.PushFront(&e)
 	for m.order.Len() > m.max {
 		old := m.order.Back()
 		m.order.Remove(old)
@@ -88,14 +99,15 @@ func (m *clockMarks) put(id int64, version int, marks []sla.Mark) {
 
 // putAll keeps what a committed batch wrote.
 func (m *clockMarks) putAll(written map[int64]markEntry) {
-	for id, e := range written {
-		m.put(id, e.version, e.marks)
+	for _, e := range written {
+		m.put(e)
 	}
 }
 
-// noteMarks records, inside a write, the marks of case id at version, for
-// the batch's later requests and, once the batch committed, for the cache.
-func (s *Store) noteMarks(ctx context.Context, id int64, version int, marks []sla.Mark) {
+// noteMarks records, inside a write, the marks of a case it read or
+// wrote, for the batch's later requests and, once the batch committed,
+// for the cache.
+func (s *Store) noteMarks(ctx context.Context, e markEntry) {
 	d := deltasFrom(ctx)
 	if d == nil {
 		return
@@ -103,7 +115,8 @@ func (s *Store) noteMarks(ctx context.Context, id int64, version int, marks []sl
 	if d.marks == nil {
 		d.marks = map[int64]markEntry{}
 	}
-	d.marks[id] = markEntry{id: id, version: version, marks: s.asStored(marks)}
+	e.marks = s.asStored(e.marks)
+	d.marks[e.id] = e
 }
 
 // asStored answers marks with their times as the database keeps them (to
@@ -120,13 +133,14 @@ func (s *Store) asStored(marks []sla.Mark) []sla.Mark {
 
 // keptMarks answers the marks of case id at version as the batch's
 // earlier requests wrote them or the cache holds them.
-func (s *Store) keptMarks(ctx context.Context, id int64, version int) ([]sla.Mark, bool) {
+func (s *Store) keptMarks(ctx context.Context, id int64, version int) (markEntry, bool) {
 	for d := deltasFrom(ctx); d != nil; d = d.prior {
 		if e, ok := d.marks[id]; ok {
-			if e.version != version {
-				return nil, false
+			if !e.holds(version) {
+				return markEntry{}, false
 			}
-			return slices.Clip(e.marks), true
+			e.marks = slices.Clip(e.marks)
+			return e, true
 		}
 	}
 	return s.marks.get(id, version)
@@ -134,21 +148,21 @@ func (s *Store) keptMarks(ctx context.Context, id int64, version int) ([]sla.Mar
 
 // marksOf answers the marks of case c's clocks as it stands inside a
 // write: kept, or read from its timeline.
-func (s *Store) marksOf(ctx context.Context, tx *sql.Tx, c *casework.Case) ([]sla.Mark, error) {
-	if m, ok := s.keptMarks(ctx, c.ID, c.Version); ok {
-		return m, nil
+func (s *Store) marksOf(ctx context.Context, tx *sql.Tx, c *casework.Case) (markEntry, error) {
+	if e, ok := s.keptMarks(ctx, c.ID, c.Version); ok {
+		return e, nil
 	}
 	rows, err := s.txRows(ctx, tx, "clock_events", c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("store: clocks of %d: %w", c.ID, err)
+		return markEntry{}, fmt.Errorf("store: clocks of %d: %w", c.ID, err)
 	}
 	evs, err := s.scanClockEvents(rows)
 	if err != nil {
-		return nil, err
+		return markEntry{}, err
 	}
-	m := casework.Marks(upTo(evs, c.Version))
-	s.noteMarks(ctx, c.ID, c.Version, m)
-	return m, nil
+	e := markEntry{id: c.ID, since: c.Version, version: c.Version, marks: casework.Marks(upTo(evs, c.Version))}
+	s.noteMarks(ctx, e)
+	return e, nil
 }
 
 // upTo answers the events of a timeline up to version (an event's number
@@ -175,8 +189,8 @@ func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.
 	k := s.clocks.Load()
 	var missing []int
 	for i := range cs {
-		if m, ok := s.marks.get(cs[i].ID, cs[i].Version); ok {
-			cs[i].Deadlines, _ = k.DeadlinesOf(&cs[i], m, now)
+		if e, ok := s.marks.get(cs[i].ID, cs[i].Version); ok {
+			cs[i].Deadlines, _ = k.DeadlinesOf(&cs[i], e.marks, now)
 			continue
 		}
 		missing = append(missing, i)
@@ -204,7 +218,7 @@ func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.
 	for _, i := range missing {
 		c := &cs[i]
 		m := casework.Marks(upTo(evs[c.ID], c.Version))
-		s.marks.put(c.ID, c.Version, m)
+		s.marks.put(markEntry{id: c.ID, since: c.Version, version: c.Version, marks: m})
 		c.Deadlines, _ = k.DeadlinesOf(c, m, now)
 	}
 	return nil

@@ -11,32 +11,41 @@ import (
 )
 
 // TestClockMarksKeepTheNewest checks the cache's rules: an entry answers
-// only its own version, an older one never replaces a newer, and it
+// only the versions it holds, an older one never replaces a newer, and it
 // holds no more cases than its bound, forgetting the least recently used.
 func TestClockMarksKeepTheNewest(t *testing.T) {
 	m := newClockMarks(16)
 	created := []sla.Mark{{Kind: sla.MarkCreated, At: time.Unix(0, 0)}}
-	m.put(1, 3, created)
-	if _, ok := m.get(1, 2); ok {
-		t.Fatal("an entry answered another version")
+	at := func(id int64, since, version int, marks []sla.Mark) markEntry {
+		return markEntry{id: id, since: since, version: version, marks: marks}
 	}
-	m.put(1, 2, nil) // a read that began before the write of version 3
-	if got, ok := m.get(1, 3); !ok || len(got) != 1 {
+	m.put(at(1, 3, 5, created)) // versions 4 and 5 were repeat calls
+	for v, want := range map[int]bool{2: false, 3: true, 4: true, 5: true, 6: false} {
+		if _, ok := m.get(1, v); ok != want {
+			t.Fatalf("version %d answered %v", v, ok)
+		}
+	}
+	m.put(at(1, 2, 2, nil)) // a read that began before the writes of 3 to 5
+	if got, ok := m.get(1, 5); !ok || len(got.marks) != 1 {
 		t.Fatalf("an older read replaced a newer write: %v %v", got, ok)
 	}
-	got, _ := m.get(1, 3)
-	_ = append(got, sla.Mark{Kind: sla.MarkPause})
-	if again, _ := m.get(1, 3); len(again) != 1 || cap(again) != 1 {
+	m.put(at(1, 5, 5, created)) // a read of version 5 keeps what the writes said of 3 and 4
+	if _, ok := m.get(1, 3); !ok {
+		t.Fatal("a read of the latest version narrowed what the writes kept")
+	}
+	got, _ := m.get(1, 5)
+	_ = append(got.marks, sla.Mark{Kind: sla.MarkPause})
+	if again, _ := m.get(1, 5); len(again.marks) != 1 || cap(again.marks) != 1 {
 		t.Fatalf("a caller's append reached the kept marks: %v", again)
 	}
 	for id := range int64(100) {
-		m.put(id+10, 1, created)
-		m.get(1, 3) // in use: kept while the others come and go
+		m.put(at(id+10, 1, 1, created))
+		m.get(1, 5) // in use: kept while the others come and go
 	}
 	if n := len(m.byID); n != 16 || m.order.Len() != 16 {
 		t.Fatalf("%d cases kept (%d in order), bound 16", n, m.order.Len())
 	}
-	if _, ok := m.get(1, 3); !ok {
+	if _, ok := m.get(1, 5); !ok {
 		t.Fatal("the case in use was forgotten")
 	}
 	if _, ok := m.get(10, 1); ok {
@@ -45,9 +54,10 @@ func TestClockMarksKeepTheNewest(t *testing.T) {
 }
 
 // TestRepeatCallsKeepTheMastersMarks checks that a repeat call merged
-// into a busy case carries the master's clock marks to its new version,
-// so that showing the master's countdown reads nothing, and that what is
-// kept is what the whole timeline says.
+// into a busy case carries the master's clock marks to its new version
+// (reading them in the write when they were not kept), so that showing
+// the master's countdown reads nothing, and that what is kept is what
+// the whole timeline says.
 func TestRepeatCallsKeepTheMastersMarks(t *testing.T) {
 	st := openSQLite(t)
 	ctx := context.Background()
@@ -63,6 +73,9 @@ func TestRepeatCallsKeepTheMastersMarks(t *testing.T) {
 		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, now.Add(time.Duration(i)*time.Second))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i == 6 {
+			st.marks = newClockMarks(maxClockMarks) // as after a restart: the writer reads them once
 		}
 		created, err := st.CreateCase(ctx, NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: mergeIntoFirst(now)})
 		if err != nil {
@@ -80,6 +93,11 @@ func TestRepeatCallsKeepTheMastersMarks(t *testing.T) {
 		// computed again; the others leave them, and their marks, as they were.
 		if _, ok := st.marks.get(m.ID, m.Version); !ok {
 			t.Fatalf("repeat %d: the master's marks were not kept at version %d", i, m.Version)
+		}
+		// A request of the batch before, showing the version it made after
+		// this one committed, finds the same marks.
+		if _, ok := st.marks.get(m.ID, m.Version-1); i >= 3 && !ok {
+			t.Fatalf("repeat %d: the master's marks were not kept for version %d", i, m.Version-1)
 		}
 		listed := []casework.Case{m}
 		if err := st.WithDeadlines(ctx, listed, now.Add(time.Hour)); err != nil {
