@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/sla"
 )
@@ -20,12 +22,17 @@ import (
 // hundreds of merged repeat calls, each of which would otherwise read the
 // whole timeline again to show the busy case's countdown.
 //
-// An entry is keyed by the version it was read or written at, and every
-// write to a case raises its version, so an entry can be out of date but
-// never wrong: a case written since (by this node's writer, another node,
-// anything) no longer matches and is read again. Writes put what they
-// wrote once their batch committed; reads put what they read.
+// An entry holds the versions its marks stand for, and every write to a
+// case raises its version, so an entry can be out of date but never
+// wrong: a case written since (by this node's writer, another node,
+// anything) is past its range, and what was written since is read and
+// its marks appended. Writes put what they wrote once their batch
+// committed; reads put what they read.
 type clockMarks struct {
+	// read counts the events read to compute clocks: what the marks kept
+	// did not spare.
+	read prometheus.Counter
+
 	mu    sync.Mutex
 	max   int
 	order *list.List // of *markEntry, the most recently used first
@@ -49,7 +56,11 @@ func (e *markEntry) holds(version int) bool { return e.since <= version && versi
 const maxClockMarks = 16384
 
 func newClockMarks(max int) *clockMarks {
-	return &clockMarks{max: max, order: list.New(), byID: map[int64]*list.Element{}}
+	return &clockMarks{max: max, order: list.New(), byID: map[int64]*list.Element{},
+		read: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "yizhan_store_clock_events_read_total",
+			Help: "Events read from the database to compute SLA clocks; the marks kept per case spare the rest.",
+		})}
 }
 
 // get answers the marks of case id at version, if kept. The slice is
@@ -67,6 +78,20 @@ func (m *clockMarks) get(id int64, version int) (markEntry, bool) {
 	}
 	m.order.MoveToFront(el)
 	out := *e
+	out.marks = slices.Clip(out.marks)
+	return out, true
+}
+
+// latest answers what is kept of case id, at whatever version.
+func (m *clockMarks) latest(id int64) (markEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	el, ok := m.byID[id]
+	if !ok {
+		return markEntry{}, false
+	}
+	m.order.MoveToFront(el)
+	out := *el.Value.(*markEntry)
 	out.marks = slices.Clip(out.marks)
 	return out, true
 }
@@ -131,28 +156,33 @@ func (s *Store) asStored(marks []sla.Mark) []sla.Mark {
 	return out
 }
 
-// keptMarks answers the marks of case id at version as the batch's
-// earlier requests wrote them or the cache holds them.
-func (s *Store) keptMarks(ctx context.Context, id int64, version int) (markEntry, bool) {
+// keptMarks answers the latest marks of case id the batch's earlier
+// requests wrote or the cache holds, at whatever version.
+func (s *Store) keptMarks(ctx context.Context, id int64) (markEntry, bool) {
 	for d := deltasFrom(ctx); d != nil; d = d.prior {
 		if e, ok := d.marks[id]; ok {
-			if !e.holds(version) {
-				return markEntry{}, false
-			}
 			e.marks = slices.Clip(e.marks)
 			return e, true
 		}
 	}
-	return s.marks.get(id, version)
+	return s.marks.latest(id)
 }
 
 // marksOf answers the marks of case c's clocks as it stands inside a
-// write: kept, or read from its timeline.
+// write: kept at its version; else those kept at an earlier version
+// followed by the marks of the events since, read (a repeat call after
+// another node's, or a case the cache had let go); else its timeline's.
+// (Marks maps each event on its own, so marks append.)
 func (s *Store) marksOf(ctx context.Context, tx *sql.Tx, c *casework.Case) (markEntry, error) {
-	if e, ok := s.keptMarks(ctx, c.ID, c.Version); ok {
-		return e, nil
+	kept, ok := s.keptMarks(ctx, c.ID)
+	if ok && kept.holds(c.Version) {
+		return kept, nil
 	}
-	rows, err := s.txRows(ctx, tx, "clock_events", c.ID)
+	base := markEntry{id: c.ID}
+	if ok && kept.version < c.Version {
+		base = kept
+	}
+	rows, err := s.txRows(ctx, tx, "clock_events", c.ID, base.version)
 	if err != nil {
 		return markEntry{}, fmt.Errorf("store: clocks of %d: %w", c.ID, err)
 	}
@@ -160,7 +190,11 @@ func (s *Store) marksOf(ctx context.Context, tx *sql.Tx, c *casework.Case) (mark
 	if err != nil {
 		return markEntry{}, err
 	}
-	e := markEntry{id: c.ID, since: c.Version, version: c.Version, marks: casework.Marks(upTo(evs, c.Version))}
+	s.marks.read.Add(float64(len(evs)))
+	e := markEntry{id: c.ID, since: c.Version, version: c.Version, marks: withMarks(base.marks, upTo(evs, c.Version)...)}
+	if base.version > 0 && len(e.marks) == len(base.marks) {
+		e.since = base.since // the events since left the clocks as they were
+	}
 	s.noteMarks(ctx, e)
 	return e, nil
 }
@@ -211,6 +245,7 @@ func (s *Store) WithDeadlines(ctx context.Context, cs []casework.Case, now time.
 	if err != nil {
 		return err
 	}
+	s.marks.read.Add(float64(len(list)))
 	evs := map[int64][]casework.Event{}
 	for _, ev := range list {
 		evs[ev.CaseID] = append(evs[ev.CaseID], ev)

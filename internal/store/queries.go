@@ -39,7 +39,7 @@ var queries = map[string]string{
 	"delete_token":   `DELETE FROM tokens WHERE hash = ?`,
 	"insert_event":   `INSERT INTO case_events (case_id, seq, action, at, actor_id, actor, unit_id, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	"case_events":    `SELECT case_id, seq, action, at, actor_id, actor, unit_id, note, data FROM case_events WHERE case_id = ? ORDER BY seq`,
-	"clock_events":   `SELECT ` + clockColumns + ` FROM case_events WHERE case_id = ? ORDER BY seq`,
+	"clock_events":   `SELECT ` + clockColumns + ` FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq`,
 	"bump_status":    `INSERT INTO status_counts (line, status, n) VALUES (?, ?, ?) ON CONFLICT (line, status) DO UPDATE SET n = status_counts.n + excluded.n`,
 	"status_counts":  `SELECT line, status, n FROM status_counts`,
 	"upsert_clock": `INSERT INTO case_clocks (case_id, next_fire_at) VALUES (?, ?)

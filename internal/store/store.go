@@ -224,7 +224,7 @@ func (s *Store) closeDBs() error {
 
 // Collectors are the store's Prometheus metrics.
 func (s *Store) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{s.w.batchSize, s.w.commitDur}
+	return []prometheus.Collector{s.w.batchSize, s.w.commitDur, s.marks.read}
 }
 
 // Ping checks that the database answers.

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
@@ -529,4 +533,96 @@ func TestKeptClocksAreTheStoredOnes(t *testing.T) {
 			t.Fatalf("kept clocks\n%s\nthe timeline's\n%s", g, w)
 		}
 	})
+}
+
+// TestRepeatCallsOnTwoNodesReadOnlyWhatIsNew: repeat calls of one
+// incident reaching two PostgreSQL nodes in turn (a load balancer's round
+// robin) each find the master at a version the other node made. The
+// writer reads only the events since the version it kept, not the
+// master's whole timeline on every call.
+func TestRepeatCallsOnTwoNodesReadOnlyWhatIsNew(t *testing.T) {
+	t.Parallel()
+	tg := storetest.FreshPostgres(t)
+	ctx := context.Background()
+	a, _ := tg.Open(t)
+	const key = "phone:13800000001"
+	report := func(st *store.Store, i int) store.Created {
+		t.Helper()
+		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Type: "wage_arrears",
+			Reporter: casework.Reporter{Name: "张某", Phone: fmt.Sprintf("1380000%04d", i+1)}}
+		if err := in.Validate(admin); err != nil {
+			t.Fatal(err)
+		}
+		at := t0.Add(time.Duration(i) * time.Second)
+		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := &store.DuplicateCheck{Lookups: []store.KeyLookup{{Key: key, Since: at.Add(-time.Hour)}}, Index: []string{key},
+			Decide: func(c casework.Case, evs []casework.Event, found []casework.Case) store.DuplicateOutcome {
+				out := store.DuplicateOutcome{Case: c, Events: evs}
+				for _, f := range found {
+					if f.Status != casework.StatusMerged {
+						out.Case, out.Events = casework.MergeOnReceipt(c, evs, f, casework.DuplicateMatch{ID: f.ID, Number: f.Number}, at)
+						out.Master = &f
+						out.Update = func(m, dup casework.Case) (casework.Case, casework.Event) {
+							return casework.AddDuplicate(m, dup, casework.SystemActor, "合并", at)
+						}
+						break
+					}
+				}
+				return out
+			}}
+		created, err := st.CreateCase(ctx, store.NewCase{Case: c, Events: []casework.Event{ev}, Duplicates: check})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return created
+	}
+	const busy = 60
+	for i := range busy {
+		report(a, i)
+	}
+	b, _ := tg.Open(t)
+	read := func() float64 { return clockEventsRead(t, a) + clockEventsRead(t, b) }
+	before := read()
+	var master *casework.Case
+	for i := busy; i < busy+20; i++ {
+		created := report([]*store.Store{a, b}[i%2], i)
+		if master = created.Master; master == nil {
+			t.Fatalf("call %d was not merged", i)
+		}
+	}
+	// b reads the master's timeline once (60 events and more); after that
+	// every call reads the one or two events the other node wrote.
+	if n := read() - before; n > 2*busy {
+		t.Fatalf("20 calls alternating between two nodes read %.0f events to compute the master's clocks", n)
+	}
+	page, _, err := b.CaseWithTimeline(ctx, master.ID, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []*store.Store{a, b} {
+		listed := []casework.Case{page}
+		if err := st.WithDeadlines(ctx, listed, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w || len(page.Deadlines) == 0 {
+			t.Fatalf("a node's clocks of the master\n%s\nthe timeline's\n%s", g, w)
+		}
+	}
+}
+
+// clockEventsRead is the store's count of events read for clocks.
+func clockEventsRead(t *testing.T, st *store.Store) float64 {
+	t.Helper()
+	for _, c := range st.Collectors() {
+		ch := make(chan *prometheus.Desc, 1)
+		c.Describe(ch)
+		if strings.Contains((<-ch).String(), "yizhan_store_clock_events_read_total") {
+			return testutil.ToFloat64(c)
+		}
+	}
+	t.Fatal("no yizhan_store_clock_events_read_total")
+	return 0
 }
