@@ -3,9 +3,11 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
@@ -60,7 +62,9 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 		if !status.Valid() {
 			return f, casework.Invalid("invalid_status", "未知的状态“%s”", st)
 		}
-		f.Statuses = append(f.Statuses, status)
+		if !slices.Contains(f.Statuses, status) {
+			f.Statuses = append(f.Statuses, status)
+		}
 	}
 	if v := q.Get("line"); v != "" {
 		if !casework.Line(v).Valid() {
@@ -113,6 +117,9 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 		return f, casework.Invalid("invalid_period", "from 不能晚于 to")
 	}
 	f.Q = q.Get("q")
+	if utf8.RuneCountInString(f.Q) > MaxSearchLen {
+		return f, casework.Invalid("q_too_long", "搜索内容最长 %d 个字符", MaxSearchLen)
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
@@ -123,6 +130,10 @@ func (s *Server) caseFilter(q url.Values) (store.CaseFilter, error) {
 	f.Cursor = q.Get("cursor")
 	return f, nil
 }
+
+// MaxSearchLen bounds a search (q): a pasted sentence fits, a pattern
+// too long for the database's LIKE does not.
+const MaxSearchLen = 200
 
 func splitList(v string) []string {
 	var out []string
@@ -136,11 +147,14 @@ func splitList(v string) []string {
 
 // parseTime reads a period bound: an RFC 3339 time, or a date taken as
 // midnight in the zone's time zone.
-// earliestQuery and latestQuery bound the times a query may name.
-var (
-	earliestQuery = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	latestQuery   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
+// queryYear reports whether a time a query names falls in 1970 to 2199
+// as written (in its own offset: the zone's midnight of 1970-01-01 is
+// 1969 in UTC), the bound of reports too (stats.CheckPeriod): anything
+// else is a typo.
+func queryYear(t time.Time) bool {
+	y := t.Year()
+	return y >= 1970 && y < 2200
+}
 
 func (s *Server) parseTime(name, v string) (*time.Time, error) {
 	if v == "" {
@@ -155,7 +169,7 @@ func (s *Server) parseTime(name, v string) (*time.Time, error) {
 	}
 	// A period reaches as far as any record could; beyond it a year is a
 	// typo, and the zone's time zone has no offset to show it in.
-	if t.Before(earliestQuery) || !t.Before(latestQuery) {
+	if !queryYear(t) {
 		return nil, casework.Invalid("invalid_"+name, "%s 须在 1970 年到 2199 年之间，收到“%s”", name, v)
 	}
 	return &t, nil

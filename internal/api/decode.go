@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +27,8 @@ var (
 	errUploadTooLarge = &casework.Error{Kind: casework.KindInvalid, Code: "body_too_large", Message: "上传的文件超过 16 MiB"}
 )
 
-// readBody reads a JSON body whole, refusing what is too large or not UTF-8.
+// readBody reads a JSON (or YAML) body whole, refusing what is too large,
+// not UTF-8, or holds the character U+0000.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
 		return nil, casework.Invalid("unsupported_content_encoding", "不支持压缩的请求体（Content-Encoding: %s），请直接发送 UTF-8 JSON", enc)
@@ -42,6 +44,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if !utf8.Valid(body) {
 		return nil, casework.Invalid("invalid_utf8", "请求体不是合法的 UTF-8 文本")
 	}
+	if bytes.IndexByte(body, 0) >= 0 || nulEscape(body) {
+		return nil, errNUL
+	}
 	return body, nil
 }
 
@@ -53,9 +58,6 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil, casework.Invalid("empty_body", "请求体为空，应为 JSON 对象")
-	}
-	if nulEscape(body) {
-		return nil, errNUL
 	}
 	return body, nil
 }

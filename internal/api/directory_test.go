@@ -42,6 +42,13 @@ func TestUnits(t *testing.T) {
 			z.call("POST", "/api/v1/units", tc.user, tc.body).expect(t, tc.status, tc.code)
 		})
 	}
+	// A rename follows the rules of a new unit's name.
+	path := fmt.Sprintf("/api/v1/units/%d", z.units["team"])
+	z.call("PATCH", path, "admin", map[string]any{"name": strings.Repeat("队", 101)}).expect(t, 400, "invalid_name")
+	z.call("PATCH", path, "admin", map[string]any{"name": " "}).expect(t, 400, "name_required")
+	z.call("PATCH", path, "admin", map[string]any{"name": "东城网格"}).expect(t, 409, "unit_exists")
+	z.call("PATCH", path, "admin", map[string]any{"name": "政务110先期处置队"}).expect(t, 200)
+	z.call("PATCH", path, "admin", map[string]any{"name": "政务110先期处置一队"}).expect(t, 200)
 }
 
 func TestUsersAndTokens(t *testing.T) {

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
 	"github.com/yizhan/yizhan/internal/routing"
+	"github.com/yizhan/yizhan/internal/store"
 )
 
 var errEnterpriseNotFound = casework.NotFound("enterprise_not_found", "企业不存在")
@@ -21,6 +23,15 @@ func (s *Server) createEnterprise(w http.ResponseWriter, r *http.Request, u acco
 	if err := body.Validate(s.directory()); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if body.GridWorker != nil {
+		if _, err := s.store.GetPerson(r.Context(), *body.GridWorker); errors.Is(err, store.ErrPersonNotFound) {
+			s.fail(w, r, casework.Invalid("unknown_person", "网格员 grid_worker=%d 不在通讯录中", *body.GridWorker))
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if body.MicroCenter != nil && *body.MicroCenter != 0 {
 		// One micro-center speaks for one enterprise.

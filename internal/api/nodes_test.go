@@ -14,6 +14,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/notify"
+	"github.com/yizhan/yizhan/internal/routing"
 	"github.com/yizhan/yizhan/internal/store/storetest"
 	"github.com/yizhan/yizhan/internal/triage/learn/learntest"
 )
@@ -168,5 +169,65 @@ func TestConsolesHearOtherNodes(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the dispatch on the first node never reached the second node's console")
+	}
+}
+
+// TestTwoNodesRaceForOneName: the same username, phone, indicator code,
+// zone name or credit code sent to two PostgreSQL nodes at once. Each
+// node checks before it inserts, so both checks may pass; the node whose
+// insert loses runs again and answers 409 (the enterprise, which a known
+// credit code updates, 201), never 500.
+func TestTwoNodesRaceForOneName(t *testing.T) {
+	t.Parallel()
+	a, b := twoNodes(t, false)
+	creditCode := func(i int) string {
+		first := fmt.Sprintf("91330784MA3R%05d", i)
+		check, _ := routing.CreditCodeCheck(first)
+		return first + string(check)
+	}
+	races := []struct {
+		path string
+		body func(i int) any
+		want map[int]bool
+	}{
+		{"/api/v1/users", func(i int) any {
+			return map[string]any{"username": fmt.Sprintf("racer%d", i), "name": "赵某", "role": "dispatcher"}
+		},
+			map[int]bool{201: true, 409: true}},
+		{"/api/v1/people", func(i int) any {
+			return map[string]any{"name": "钱某", "phone": fmt.Sprintf("1380001%04d", i), "role": "队员", "unit_id": a.units["team"]}
+		}, map[int]bool{201: true, 409: true}},
+		{"/api/v1/indicators/zones", func(i int) any { return map[string]any{"name": fmt.Sprintf("某开发区%d", i)} },
+			map[int]bool{201: true, 409: true}},
+		{"/api/v1/indicators", func(i int) any {
+			return map[string]any{"code": fmt.Sprintf("R%d", i), "name": "规上工业增加值", "group": "经济发展"}
+		}, map[int]bool{201: true, 409: true}},
+		{"/api/v1/enterprises", func(i int) any {
+			return map[string]any{"name": fmt.Sprintf("某五金制品有限公司%d", i), "credit_code": creditCode(i)}
+		}, map[int]bool{201: true}},
+	}
+	for _, race := range races {
+		for i := range 12 {
+			raw, _ := json.Marshal(race.body(i))
+			var wg sync.WaitGroup
+			codes := make([]int, 2)
+			for n, node := range []*zone{a, b} {
+				wg.Go(func() {
+					req, _ := http.NewRequest("POST", node.srv.URL+race.path, bytes.NewReader(raw))
+					req.Header.Set("Authorization", "Bearer "+a.tokens["admin"])
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					resp.Body.Close()
+					codes[n] = resp.StatusCode
+				})
+			}
+			wg.Wait()
+			if !race.want[codes[0]] || !race.want[codes[1]] || codes[0] == 409 && codes[1] == 409 {
+				t.Fatalf("POST %s raced on two nodes: %v", race.path, codes)
+			}
+		}
 	}
 }

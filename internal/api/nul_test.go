@@ -2,7 +2,10 @@ package api_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/yizhan/yizhan/internal/routing"
 )
 
 // TestTheNULCharacterIsRefused: U+0000 in any text (a report, a note, a
@@ -22,6 +25,7 @@ func TestTheNULCharacterIsRefused(t *testing.T) {
 		z.act(id, "dispatcher", map[string]any{"action": "pause", "reason": "等待\u0000当事人"}).expect(t, 400, "invalid_character")
 		z.call("GET", "/api/v1/cases?q=%00", "dispatcher", nil).expect(t, 400, "invalid_character")
 		z.call("GET", "/api/v1/cases?q=%E5%B7%A5%00", "dispatcher", nil).expect(t, 400, "invalid_character")
+		z.call("POST", "/api/v1/users/1/tokens", "admin", `{"name": "网关\u0000"}`).expect(t, 400, "invalid_character")
 		z.call("POST", "/api/v1/people/import?format=csv", "admin",
 			"姓名,手机号,职务,所属单位,技能\n赵\x00某,13800000101,队员,政务110先期处置队,调解\n").expect(t, 400, "invalid_character")
 		if after := z.call("GET", path, "dispatcher", nil).expect(t, 200); after.body["version"] != before.body["version"] {
@@ -33,4 +37,48 @@ func TestTheNULCharacterIsRefused(t *testing.T) {
 		z.act(id, "dispatcher", map[string]any{"action": "note", "note": `路径 C:\u0000 不是空字符`}).expect(t, 200)
 		z.call("GET", "/api/v1/cases?q=%25", "dispatcher", nil).expect(t, 200)
 	})
+}
+
+// TestQueriesTheDatabasesWouldRefuse: what one backend's database would
+// refuse or read differently is settled before it: text that is not
+// UTF-8 in a query (PostgreSQL refused it: 500), a search longer than a
+// LIKE pattern may be (SQLite: 500), a status named thousands of times
+// (more parameters than either database takes), an unknown grid worker
+// (a foreign key: 500 on both), and a search's Latin letters, which
+// match without case on both.
+func TestQueriesTheDatabasesWouldRefuse(t *testing.T) {
+	t.Parallel()
+	onBackends(t, false, func(t *testing.T, z *zone) {
+		z.newCase("dispatcher", map[string]any{"channel": "110", "text": "ABC Road 有工人讨薪", "reporter": map[string]any{"name": "张某", "phone": "13800000001"}})
+		for _, q := range []string{"q=%FF", "q=%E5%B7", "external_id=%FF", "%FF=1"} {
+			z.call("GET", "/api/v1/cases?"+q, "dispatcher", nil).expect(t, 400, "invalid_utf8")
+		}
+		z.call("GET", "/api/v1/cases/%FF", "dispatcher", nil).expect(t, 400, "invalid_utf8")
+		z.call("GET", "/api/v1/cases?q="+strings.Repeat("a", 60000), "dispatcher", nil).expect(t, 400, "q_too_long")
+		z.call("GET", "/api/v1/cases?q="+strings.Repeat("工", 200), "dispatcher", nil).expect(t, 200)
+		statuses := strings.TrimSuffix(strings.Repeat("received,", 70000), ",")
+		if r := z.call("GET", "/api/v1/cases?status="+statuses, "dispatcher", nil).expect(t, 200); len(r.body["items"].([]any)) != 1 {
+			t.Fatalf("a status named 70,000 times: %s", r.raw)
+		}
+		for _, q := range []string{"abc", "ABC", "road"} {
+			if r := z.call("GET", "/api/v1/cases?q="+q, "dispatcher", nil).expect(t, 200); len(r.body["items"].([]any)) != 1 {
+				t.Fatalf("q=%s found %s", q, r.raw)
+			}
+		}
+		first := "91330784MA2H00001"
+		check, _ := routing.CreditCodeCheck(first)
+		z.call("POST", "/api/v1/enterprises", "admin", map[string]any{"name": "某五金制品有限公司", "credit_code": first + string(check),
+			"grid_worker": 999999}).expect(t, 400, "unknown_person")
+	})
+}
+
+// TestQueriesFromTheFirstDayOf1970: the zone's midnight of 1970-01-01
+// (1969 in UTC) is a time a query may name, as a report may.
+func TestQueriesFromTheFirstDayOf1970(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	z.call("GET", "/api/v1/cases?from=1970-01-01", "dispatcher", nil).expect(t, 200)
+	z.call("GET", "/api/v1/cases?from=1969-12-31", "dispatcher", nil).expect(t, 400, "invalid_from")
+	z.call("GET", "/api/v1/cases?to=2199-12-31", "dispatcher", nil).expect(t, 200)
+	z.call("GET", "/api/v1/cases?to=2200-01-01", "dispatcher", nil).expect(t, 400, "invalid_to")
 }

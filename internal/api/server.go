@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -300,21 +302,46 @@ func (s *Server) Handler() http.Handler {
 	if s.console != nil {
 		mux.Handle("/", s.console)
 	}
-	return s.recoverPanics(s.metrics.instrument(s.cors(s.refuseNUL(mux))))
+	return s.recoverPanics(s.metrics.instrument(s.cors(s.checkURL(mux))))
 }
 
-// refuseNUL answers 400 to a request whose path or query spells the
-// character U+0000 (%00), which no parameter needs and PostgreSQL cannot
-// compare text with. ('%' only ever starts an escape in a URL, so "%00"
-// in the raw query is always one.)
-func (s *Server) refuseNUL(next http.Handler) http.Handler {
+// checkURL answers 400 to a request whose path or query is not UTF-8
+// text, or spells the character U+0000 (%00): no parameter needs either,
+// and PostgreSQL cannot compare text with them. ('%' only ever starts an
+// escape in a URL, so "%00" in the raw query is always one.)
+func (s *Server) checkURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.RawQuery, "%00") || strings.ContainsRune(r.URL.Path, 0) {
 			s.fail(w, r, casework.Invalid("invalid_character", "请求地址中含有空字符（%%00），请删除后重试"))
 			return
 		}
+		if !utf8.ValidString(r.URL.Path) || !validQuery(r.URL.RawQuery) {
+			s.fail(w, r, casework.Invalid("invalid_utf8", "请求地址中含有非法的 UTF-8 字符"))
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// validQuery reports whether every name and value of a raw query is
+// UTF-8 once unescaped. (A malformed escape is left to the handler that
+// reads the parameter.)
+func validQuery(raw string) bool {
+	if !strings.Contains(raw, "%") {
+		return utf8.ValidString(raw)
+	}
+	q, _ := url.ParseQuery(raw)
+	for k, vs := range q {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // adminOnly lets only administrators through to a handler.

@@ -94,10 +94,6 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request, u account.Us
 	}
 	if body.Name != nil {
 		unit.Name = strings.TrimSpace(*body.Name)
-		if unit.Name == "" {
-			s.fail(w, r, casework.Invalid("name_required", "单位名称不能为空"))
-			return
-		}
 	}
 	if body.ParentID != nil {
 		if _, ok := dir.Unit(*body.ParentID); !ok {
@@ -116,6 +112,10 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request, u account.Us
 			return
 		}
 		unit.Area = body.Area
+	}
+	if err := dir.CheckRename(unit); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if err := s.store.UpdateUnit(r.Context(), unit, s.now()); err != nil {
 		s.fail(w, r, err)

@@ -119,14 +119,41 @@ type NewUnit struct {
 	Area     json.RawMessage `json:"area"`
 }
 
+// checkUnitName checks a unit's name, trimmed.
+func checkUnitName(name string) error {
+	if name == "" {
+		return casework.Invalid("name_required", "单位名称 name 不能为空")
+	}
+	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100 {
+		return casework.Invalid("invalid_name", "单位名称须为不超过 100 字的文字")
+	}
+	return nil
+}
+
+// nameFree refuses a name another unit than self holds under parent.
+func (d *Directory) nameFree(parent *int64, name string, self int64) error {
+	for _, u := range d.Children(parent) {
+		if u.Name == name && u.ID != self {
+			return casework.Conflict("unit_exists", "同一上级下已有名为“%s”的单位", name)
+		}
+	}
+	return nil
+}
+
+// CheckRename checks an edited unit's name and place: the same rules as
+// a new unit's (Validate), among its new siblings.
+func (d *Directory) CheckRename(u Unit) error {
+	if err := checkUnitName(u.Name); err != nil {
+		return err
+	}
+	return d.nameFree(u.ParentID, u.Name, u.ID)
+}
+
 // Validate checks a new unit against the directory it joins.
 func (n *NewUnit) Validate(dir *Directory) error {
 	n.Name = strings.TrimSpace(n.Name)
-	if n.Name == "" {
-		return casework.Invalid("name_required", "单位名称 name 不能为空")
-	}
-	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > 100 {
-		return casework.Invalid("invalid_name", "单位名称须为不超过 100 字的文字")
+	if err := checkUnitName(n.Name); err != nil {
+		return err
 	}
 	if !n.Kind.Valid() {
 		return casework.Invalid("invalid_kind", "单位类型 kind 须为 center、response_team、department、grid、enterprise 或 station")
@@ -136,10 +163,8 @@ func (n *NewUnit) Validate(dir *Directory) error {
 			return casework.Invalid("unknown_parent", "上级单位 %d 不存在", *n.ParentID)
 		}
 	}
-	for _, u := range dir.Children(n.ParentID) {
-		if u.Name == n.Name {
-			return casework.Conflict("unit_exists", "同一上级下已有名为“%s”的单位", n.Name)
-		}
+	if err := dir.nameFree(n.ParentID, n.Name, 0); err != nil {
+		return err
 	}
 	if string(n.Area) == "null" {
 		n.Area = nil

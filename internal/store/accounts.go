@@ -17,7 +17,7 @@ var ErrUsernameTaken = casework.Conflict("username_taken", "用户名已被占�
 // CreateUser stores an account; passwordHash may be empty (token-only accounts).
 func (s *Store) CreateUser(ctx context.Context, n account.NewUser, passwordHash string, mustChange bool, now time.Time) (account.User, error) {
 	var id int64
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.scanUser(s.txRow(ctx, tx, "user_by_username", n.Username))
 		if err == nil {
 			return ErrUsernameTaken
@@ -27,7 +27,7 @@ func (s *Store) CreateUser(ctx context.Context, n account.NewUser, passwordHash 
 		}
 		return s.txRow(ctx, tx, "insert_user", n.Username, n.Name, string(n.Role), nullID(n.UnitID),
 			n.Phone, passwordHash, boolInt(mustChange), micros(now)).Scan(&id)
-	})
+	}, uniqueRace)
 	if err != nil {
 		if _, ok := casework.AsError(err); ok {
 			return account.User{}, err

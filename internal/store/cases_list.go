@@ -140,14 +140,20 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		// callers' merged into the case (extra's callers list), unless
 		// the account sees phones masked. Short numbers (110, an
 		// extension) are no caller's.
+		// Latin letters match without case, as SQLite's LIKE does
+		// (PostgreSQL's needs ILIKE): "abc" finds "ABC Road".
+		matches := "LIKE"
+		if s.dialect == Postgres {
+			matches = "ILIKE"
+		}
+		text := strings.NewReplacer("LIKE", matches).Replace(`text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\'`)
 		if phone, ok := casework.PhoneOf(q); ok && len(phone) >= 7 && !f.PhonesHidden {
 			// (A case received before numbers were kept as digits is found
 			// by its number as it was stored, too.)
-			add(`(number = ? OR reporter_phone IN (?, ?) OR extra LIKE ? ESCAPE '\' OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
+			add(`(number = ? OR reporter_phone IN (?, ?) OR extra LIKE ? ESCAPE '\' OR `+text+`)`,
 				strings.ToUpper(q), phone, q, `%"`+escapeLike(phone)+`"%`, like, like, like)
 		} else {
-			add(`(number = ? OR text LIKE ? ESCAPE '\' OR address LIKE ? ESCAPE '\' OR reporter_name LIKE ? ESCAPE '\')`,
-				strings.ToUpper(q), like, like, like)
+			add(`(number = ? OR `+text+`)`, strings.ToUpper(q), like, like, like)
 		}
 	}
 	if f.Cursor != "" {

@@ -48,7 +48,7 @@ var ErrIndicatorNotFound = casework.NotFound("indicator_not_found", "指标不�
 // CreateIndicator stores a new indicator (checked by kpi); a code in use
 // answers a conflict.
 func (s *Store) CreateIndicator(ctx context.Context, ind kpi.Indicator, now time.Time) (kpi.Indicator, error) {
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.codeFree(ctx, tx, ind.Code, 0); err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (s *Store) CreateIndicator(ctx context.Context, ind kpi.Indicator, now time
 			return fmt.Errorf("store: insert indicator: %w", err)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	if err != nil {
 		return ind, err
 	}
@@ -69,7 +69,7 @@ func (s *Store) CreateIndicator(ctx context.Context, ind kpi.Indicator, now time
 // none (the demo's catalogue, an administrator's list).
 func (s *Store) CreateIndicators(ctx context.Context, inds []kpi.Indicator, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(inds))
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ids = ids[:0]
 		for _, ind := range inds {
 			if err := s.codeFree(ctx, tx, ind.Code, 0); err != nil {
@@ -84,7 +84,7 @@ func (s *Store) CreateIndicators(ctx context.Context, inds []kpi.Indicator, now 
 			ids = append(ids, id)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Store) codeFree(ctx context.Context, tx *sql.Tx, code string, self int6
 // may change only while it has no values: the stored periods and totals
 // would no longer mean what they meant.
 func (s *Store) UpdateIndicator(ctx context.Context, ind kpi.Indicator, now time.Time) (kpi.Indicator, error) {
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := s.scanIndicator(s.txRow(ctx, tx, "get_indicator", ind.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrIndicatorNotFound
@@ -135,7 +135,7 @@ func (s *Store) UpdateIndicator(ctx context.Context, ind kpi.Indicator, now time
 			return fmt.Errorf("store: update indicator: %w", err)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	if err != nil {
 		return ind, err
 	}
@@ -189,7 +189,7 @@ func (s *Store) scanIndicator(r rowScanner) (kpi.Indicator, error) {
 // second home zone, answers a conflict.
 func (s *Store) CreateIndicatorZone(ctx context.Context, z kpi.NewZone, now time.Time) (kpi.Zone, error) {
 	out := kpi.Zone{Name: z.Name, Home: z.Home, Sort: z.Sort}
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var id int64
 		err := s.txRow(ctx, tx, "indicator_zone_by_name", z.Name).Scan(&id)
 		if err == nil {
@@ -211,7 +211,7 @@ func (s *Store) CreateIndicatorZone(ctx context.Context, z kpi.NewZone, now time
 			return fmt.Errorf("store: insert zone: %w", err)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	out.CreatedAt = s.fromMicros(micros(now))
 	return out, err
 }

@@ -24,7 +24,7 @@ var ErrPhoneTaken = casework.Conflict("phone_taken", "该手机号已登记在�
 // CreatePeople stores people in one transaction: all of them, or none.
 func (s *Store) CreatePeople(ctx context.Context, ps []routing.NewPerson, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(ps))
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ids = ids[:0]
 		for i, p := range ps {
 			var exists int64
@@ -59,7 +59,7 @@ func (s *Store) CreatePeople(ctx context.Context, ps []routing.NewPerson, now ti
 			ids = append(ids, id)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	return ids, err
 }
 
@@ -138,7 +138,7 @@ var ErrEnterpriseNotFound = casework.NotFound("enterprise_not_found", "企业不
 // that a re-import of the zone's list refreshes it.
 func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterprise, now time.Time) ([]int64, error) {
 	ids := make([]int64, 0, len(es))
-	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.w.doRetrying(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ids = ids[:0]
 		for _, e := range es {
 			var lat, lon any
@@ -176,7 +176,7 @@ func (s *Store) CreateEnterprises(ctx context.Context, es []routing.NewEnterpris
 			ids = append(ids, id)
 		}
 		return nil
-	})
+	}, uniqueRace)
 	return ids, err
 }
 

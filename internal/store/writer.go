@@ -252,6 +252,15 @@ func (w *writer) runOnce(batch []writeOp) []error {
 	return errs
 }
 
+// uniqueRace reports whether a write failed on a unique constraint: on
+// PostgreSQL, another node inserted the same key between the write's
+// check and its insert. Run again, the check answers the conflict (or an
+// upsert updates what the other node inserted).
+func uniqueRace(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505"
+}
+
 // transient reports whether an error is one PostgreSQL asks to retry: a
 // deadlock between two nodes' transactions, or a serialization failure.
 func transient(err error) bool {
