@@ -65,6 +65,9 @@ func (n *NewUser) Validate() error {
 	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > 64 {
 		return casework.Invalid("invalid_name", "姓名 name 最长 64 个字")
 	}
+	if len(n.Phone) > 20 {
+		return casework.Invalid("invalid_phone", "手机号 phone 最长 20 个字符")
+	}
 	if !n.Role.Valid() {
 		return casework.Invalid("invalid_role", "角色 role 须为 admin、leader、dispatcher、responder、department、grid、enterprise 或 station")
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
@@ -89,6 +90,10 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, u account.U
 				return
 			}
 		}
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(body.Name)) > 100 {
+		s.fail(w, r, casework.Invalid("invalid_name", "令牌名称最长 100 字"))
+		return
 	}
 	target, err := s.store.GetUser(r.Context(), id)
 	if err != nil {

@@ -112,6 +112,9 @@ func (n *NewEnterprise) Problems(dir *Directory) []error {
 	if n.Name == "" || !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > 100 {
 		out = append(out, casework.Invalid("invalid_name", "企业名称不能为空，最长 100 字"))
 	}
+	if utf8.RuneCountInString(n.Address) > 200 {
+		out = append(out, casework.Invalid("invalid_address", "地址最长 200 字"))
+	}
 	if !ValidCreditCode(n.CreditCode) {
 		out = append(out, casework.Invalid("invalid_credit_code", "统一社会信用代码“%s”无效（应为 18 位且校验位符合 GB 32100）", n.CreditCode))
 	}

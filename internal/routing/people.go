@@ -45,14 +45,23 @@ func (n *NewPerson) Validate(dir *Directory) error {
 	if !validPhone(n.Phone) {
 		return casework.Invalid("invalid_phone", "手机号“%s”格式不正确（11 位，1 开头）", n.Phone)
 	}
+	if utf8.RuneCountInString(n.Role) > 50 {
+		return casework.Invalid("invalid_role", "职务最长 50 字")
+	}
 	if _, ok := dir.Unit(n.UnitID); !ok {
 		return casework.Invalid("unknown_unit", "单位 %d 不存在", n.UnitID)
 	}
 	skills := n.Skills[:0]
 	for _, s := range n.Skills {
 		if s = strings.TrimSpace(s); s != "" {
+			if utf8.RuneCountInString(s) > 50 {
+				return casework.Invalid("invalid_skills", "技能每项最长 50 字")
+			}
 			skills = append(skills, s)
 		}
+	}
+	if len(skills) > 50 {
+		return casework.Invalid("invalid_skills", "技能最多 50 项")
 	}
 	n.Skills = skills
 	return nil

@@ -3,6 +3,7 @@ package routing
 import (
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yizhan/yizhan/internal/casework"
 )
@@ -45,6 +46,9 @@ func (n NewShift) Validate(dir *Directory, person Person) error {
 	}
 	if n.End.Sub(n.Start) > MaxShift {
 		return casework.Invalid("invalid_shift", "一个班次最长 24 小时")
+	}
+	if utf8.RuneCountInString(n.Note) > 200 {
+		return casework.Invalid("note_too_long", "班次备注最长 200 字")
 	}
 	return nil
 }

@@ -425,6 +425,7 @@ func splitSkills(v string) []string {
 var codeColumns = map[string]string{
 	"invalid_name": "姓名/名称", "invalid_phone": "手机号", "unknown_unit": "所属单位", "invalid_credit_code": "统一社会信用代码",
 	"invalid_industry": "行业", "invalid_headcount": "职工人数", "invalid_location": "纬度/经度", "invalid_grid": "所属网格",
+	"invalid_address": "地址", "invalid_role": "职务", "invalid_skills": "技能",
 }
 
 func columnOf(err error) string {

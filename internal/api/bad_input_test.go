@@ -82,3 +82,31 @@ func TestQueriesFromTheFirstDayOf1970(t *testing.T) {
 	z.call("GET", "/api/v1/cases?to=2199-12-31", "dispatcher", nil).expect(t, 200)
 	z.call("GET", "/api/v1/cases?to=2200-01-01", "dispatcher", nil).expect(t, 400, "invalid_to")
 }
+
+// TestFreeTextHasBounds: the free text of directory records has a length,
+// so that a pasted page lands as a clear 400 rather than a record no
+// table or export can show.
+func TestFreeTextHasBounds(t *testing.T) {
+	t.Parallel()
+	z := newZone(t)
+	long := strings.Repeat("长", 201)
+	first := "91330784MA2H00002"
+	check, _ := routing.CreditCodeCheck(first)
+	z.call("POST", "/api/v1/enterprises", "admin", map[string]any{"name": "某五金制品有限公司", "credit_code": first + string(check),
+		"address": long}).expect(t, 400, "invalid_address")
+	person := map[string]any{"name": "赵某", "phone": "13800000101", "unit_id": z.units["team"]}
+	person["role"] = strings.Repeat("职", 51)
+	z.call("POST", "/api/v1/people", "admin", person).expect(t, 400, "invalid_role")
+	person["role"], person["skills"] = "队员", []string{strings.Repeat("技", 51)}
+	z.call("POST", "/api/v1/people", "admin", person).expect(t, 400, "invalid_skills")
+	z.call("POST", "/api/v1/users/1/tokens", "admin", map[string]any{"name": long}).expect(t, 400, "invalid_name")
+	z.call("POST", "/api/v1/users", "admin", map[string]any{"username": "zhao", "role": "dispatcher", "phone": strings.Repeat("1", 21)}).expect(t, 400, "invalid_phone")
+	z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": "https://example.invalid/" + strings.Repeat("a", 2048),
+		"secret": "0123456789abcdef"}).expect(t, 400, "invalid_url")
+	z.call("POST", "/api/v1/webhooks", "admin", map[string]any{"url": "https://example.invalid/hook",
+		"secret": strings.Repeat("s", 257)}).expect(t, 400, "invalid_secret")
+	delete(person, "skills")
+	pid := z.call("POST", "/api/v1/people", "admin", person).expect(t, 201).id()
+	z.call("POST", "/api/v1/roster/shifts", "admin", map[string]any{"unit_id": z.units["team"], "person_id": pid,
+		"start": "2026-11-27T08:00:00+08:00", "end": "2026-11-27T20:00:00+08:00", "note": long}).expect(t, 400, "note_too_long")
+}
