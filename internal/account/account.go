@@ -65,7 +65,7 @@ func (n *NewUser) Validate() error {
 	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > 64 {
 		return casework.Invalid("invalid_name", "姓名 name 最长 64 个字")
 	}
-	if len(n.Phone) > 20 {
+	if utf8.RuneCountInString(n.Phone) > 20 {
 		return casework.Invalid("invalid_phone", "手机号 phone 最长 20 个字符")
 	}
 	if !n.Role.Valid() {

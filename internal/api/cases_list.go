@@ -145,8 +145,6 @@ func splitList(v string) []string {
 	return out
 }
 
-// parseTime reads a period bound: an RFC 3339 time, or a date taken as
-// midnight in the zone's time zone.
 // queryYear reports whether a time a query names falls in 1970 to 2199
 // as written (in its own offset: the zone's midnight of 1970-01-01 is
 // 1969 in UTC), the bound of reports too (stats.CheckPeriod): anything
@@ -156,6 +154,8 @@ func queryYear(t time.Time) bool {
 	return y >= 1970 && y < 2200
 }
 
+// parseTime reads a period bound: an RFC 3339 time, or a date taken as
+// midnight in the zone's time zone.
 func (s *Server) parseTime(name, v string) (*time.Time, error) {
 	if v == "" {
 		return nil, nil

@@ -28,7 +28,8 @@ var (
 )
 
 // readBody reads a JSON (or YAML) body whole, refusing what is too large,
-// not UTF-8, or holds the character U+0000.
+// not UTF-8, or holds a NUL byte. (Its JSON decoders refuse the escape
+// \u0000 too; in YAML a backslash may be plain text.)
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
 		return nil, casework.Invalid("unsupported_content_encoding", "不支持压缩的请求体（Content-Encoding: %s），请直接发送 UTF-8 JSON", enc)
@@ -44,7 +45,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if !utf8.Valid(body) {
 		return nil, casework.Invalid("invalid_utf8", "请求体不是合法的 UTF-8 文本")
 	}
-	if bytes.IndexByte(body, 0) >= 0 || nulEscape(body) {
+	if bytes.IndexByte(body, 0) >= 0 {
 		return nil, errNUL
 	}
 	return body, nil
@@ -88,8 +89,8 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return nil, explainJSON(err)
+	if err := jsonUnmarshal(body, v); err != nil {
+		return nil, err
 	}
 	return body, nil
 }
@@ -205,6 +206,9 @@ func onlyParams(q url.Values, allowed ...string) error {
 
 // jsonUnmarshal decodes an already read body and explains what is wrong.
 func jsonUnmarshal(body []byte, v any) error {
+	if nulEscape(body) {
+		return errNUL
+	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return explainJSON(err)
 	}

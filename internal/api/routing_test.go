@@ -104,6 +104,9 @@ func TestRoutingRulesAndAutoDispatch(t *testing.T) {
 	}
 	z.call("PUT", "/api/v1/routing/rules", "dispatcher", `rules: []`).expect(t, 403)
 	z.call("PUT", "/api/v1/routing/rules", "admin", `rules: [{name: x, lead: 不存在}]`).expect(t, 400, "invalid_rule")
+	// In YAML a backslash in single quotes is plain text; a NUL byte is refused.
+	z.call("PUT", "/api/v1/routing/rules", "admin", "rules: [{name: 'C:\\u0000 目录', lead: 劳动保障监察中队}]").expect(t, 200)
+	z.call("PUT", "/api/v1/routing/rules", "admin", "rules: [{name: \"x\x00\", lead: 劳动保障监察中队}]").expect(t, 400, "invalid_character")
 	rules := `rules:
   - name: 网格员自报件由本网格处置
     match: {channel: grid}

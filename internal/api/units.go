@@ -113,9 +113,11 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request, u account.Us
 		}
 		unit.Area = body.Area
 	}
-	if err := dir.CheckRename(unit); err != nil {
-		s.fail(w, r, err)
-		return
+	if body.Name != nil || body.ParentID != nil {
+		if err := dir.CheckRename(unit); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if err := s.store.UpdateUnit(r.Context(), unit, s.now()); err != nil {
 		s.fail(w, r, err)

@@ -47,15 +47,17 @@ type NewWebhook struct {
 // Validate checks a subscription.
 func (n *NewWebhook) Validate() error {
 	u, err := url.Parse(strings.TrimSpace(n.URL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(n.URL) > 2048 {
-		return casework.Invalid("invalid_url", "url 须为 http(s):// 地址，最长 2048 个字符")
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return casework.Invalid("invalid_url", "url 须为 http(s):// 地址")
 	}
-	n.URL = u.String()
+	if n.URL = u.String(); len(n.URL) > 2048 {
+		return casework.Invalid("invalid_url", "url 编码后最长 2048 个字符")
+	}
 	if len(n.Secret) < 16 {
 		return casework.Invalid("weak_secret", "secret 至少 16 个字符，用于 HMAC-SHA256 签名")
 	}
 	if len(n.Secret) > 256 {
-		return casework.Invalid("invalid_secret", "secret 最长 256 个字符")
+		return casework.Invalid("invalid_secret", "secret 最长 256 个字节")
 	}
 	if len(n.Events) > 100 {
 		return casework.Invalid("invalid_event", "events 最多 100 项")
