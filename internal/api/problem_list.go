@@ -132,7 +132,9 @@ func (s *Server) problemQuery(ctx context.Context, q url.Values, u account.User,
 			return pq, casework.Invalid("invalid_status",
 				"未知的清单状态“%s”，应为 in_progress、overdue、done、open、awaiting_follow_up 或 closed", st)
 		}
-		pq.states = append(pq.states, st)
+		if !slices.Contains(pq.states, st) {
+			pq.states = append(pq.states, st)
+		}
 	}
 	f.Statuses = statusesFor(pq.states)
 	if v := q.Get("office_day"); v != "" {
