@@ -2,10 +2,13 @@ package api_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/yizhan/yizhan/internal/api"
 	"github.com/yizhan/yizhan/internal/routing"
+	"github.com/yizhan/yizhan/internal/store/storetest"
 )
 
 // TestTheNULCharacterIsRefused: U+0000 in any text (a report, a note, a
@@ -109,4 +112,19 @@ func TestFreeTextHasBounds(t *testing.T) {
 	pid := z.call("POST", "/api/v1/people", "admin", person).expect(t, 201).id()
 	z.call("POST", "/api/v1/roster/shifts", "admin", map[string]any{"unit_id": z.units["team"], "person_id": pid,
 		"start": "2026-11-27T08:00:00+08:00", "end": "2026-11-27T20:00:00+08:00", "note": long}).expect(t, 400, "note_too_long")
+}
+
+// TestConsoleLinksAreTheConsoles: a console link with a query that is not
+// UTF-8 (a hand-edited or GBK-encoded link) gets the console's page, whose
+// script reads the query; only the API refuses such text.
+func TestConsoleLinksAreTheConsoles(t *testing.T) {
+	t.Parallel()
+	console := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("console")) })
+	z := newZoneOn(t, storetest.SQLite(t), false, func(d *api.Deps) { d.Console = console })
+	for _, path := range []string{"/?q=%FF", "/?q=%00", "/cases/1?x=%E5%B7"} {
+		if r := z.call("GET", path, "", nil).expect(t, 200); string(r.raw) != "console" {
+			t.Fatalf("GET %s: %s", path, r.raw)
+		}
+	}
+	z.call("GET", "/api/v1/cases?q=%FF", "dispatcher", nil).expect(t, 400, "invalid_utf8")
 }

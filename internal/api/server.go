@@ -305,12 +305,18 @@ func (s *Server) Handler() http.Handler {
 	return s.recoverPanics(s.metrics.instrument(s.cors(s.checkURL(mux))))
 }
 
-// checkURL answers 400 to a request whose path or query is not UTF-8
-// text, or spells the character U+0000 (%00): no parameter needs either,
-// and PostgreSQL cannot compare text with them. ('%' only ever starts an
-// escape in a URL, so "%00" in the raw query is always one.)
+// checkURL answers 400 to an API request whose path or query is not
+// UTF-8 text, or spells the character U+0000 (%00): no parameter needs
+// either, and PostgreSQL cannot compare text with them. ('%' only ever
+// starts an escape in a URL, so "%00" in the raw query is always one.)
+// The console's pages read no parameter on the server: a hand-edited
+// link gets the page (or its not-found page), not an API error.
 func (s *Server) checkURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if strings.Contains(r.URL.RawQuery, "%00") || strings.ContainsRune(r.URL.Path, 0) {
 			s.fail(w, r, casework.Invalid("invalid_character", "请求地址中含有空字符（%%00），请删除后重试"))
 			return
