@@ -11,6 +11,7 @@ import (
 
 	"github.com/yizhan/yizhan/internal/account"
 	"github.com/yizhan/yizhan/internal/casework"
+	"github.com/yizhan/yizhan/internal/stats"
 	"github.com/yizhan/yizhan/internal/store"
 )
 
@@ -145,15 +146,6 @@ func splitList(v string) []string {
 	return out
 }
 
-// queryYear reports whether a time a query names falls in 1970 to 2199
-// as written (in its own offset: the zone's midnight of 1970-01-01 is
-// 1969 in UTC), the bound of reports too (stats.CheckPeriod): anything
-// else is a typo.
-func queryYear(t time.Time) bool {
-	y := t.Year()
-	return y >= 1970 && y < 2200
-}
-
 // parseTime reads a period bound: an RFC 3339 time, or a date taken as
 // midnight in the zone's time zone.
 func (s *Server) parseTime(name, v string) (*time.Time, error) {
@@ -169,7 +161,7 @@ func (s *Server) parseTime(name, v string) (*time.Time, error) {
 	}
 	// A period reaches as far as any record could; beyond it a year is a
 	// typo, and the zone's time zone has no offset to show it in.
-	if !queryYear(t) {
+	if !stats.InYears(t) {
 		return nil, casework.Invalid("invalid_"+name, "%s 须在 1970 年到 2199 年之间，收到“%s”", name, v)
 	}
 	return &t, nil

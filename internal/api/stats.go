@@ -391,7 +391,7 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 		}
 		// A calendar date: PeriodOf places it in s.loc.
 		t, err := time.Parse("2006-01-02", v)
-		if err != nil || !queryYear(t) {
+		if err != nil || !stats.InYears(t) {
 			return t, casework.Invalid("invalid_"+name, "%s 须为 1970 年到 2199 年之间的 YYYY-MM-DD 日期", name)
 		}
 		return t, nil
@@ -415,7 +415,7 @@ func (s *Server) reportRequest(q url.Values, kind string) (stats.Request, error)
 	case stats.KindMonthly:
 		start := today
 		if m := q.Get("month"); m != "" {
-			if start, err = time.Parse("2006-01", m); err != nil || !queryYear(start) {
+			if start, err = time.Parse("2006-01", m); err != nil || !stats.InYears(start) {
 				return req, casework.Invalid("invalid_month", "month 须为 1970 年到 2199 年之间的 YYYY-MM")
 			}
 		}

@@ -181,6 +181,14 @@ func points(cur, prev Summary) *float64 {
 	return &v
 }
 
+// InYears reports whether a time falls in 1970 to 2199 as written (in
+// its own offset: the zone's midnight of 1970-01-01 is 1969 in UTC), the
+// years a report or a query may name: anything else is a typo.
+func InYears(t time.Time) bool {
+	y := t.Year()
+	return y >= 1970 && y < 2200
+}
+
 // CheckPeriod refuses the period of a report that would print nothing
 // true: an empty one (its end before its start in the text), one of a
 // day, week or month that has not begun (zeros and falls of 100%), or
@@ -188,7 +196,7 @@ func points(cur, prev Summary) *float64 {
 // same.
 func CheckPeriod(kind string, from, to, now time.Time) error {
 	switch {
-	case from.Year() < 1970 || to.Year() >= 2200:
+	case !InYears(from) || !InYears(to):
 		return casework.Invalid("invalid_period", "报告期间须在 1970 年到 2199 年之间")
 	case !from.Before(to):
 		return casework.Invalid("invalid_period", "报告期间为空：from 须早于 to")
