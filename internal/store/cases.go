@@ -247,7 +247,7 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c casework.Case, evs
 		}
 	}
 	marks := casework.Marks(evs)
-	s.noteMarks(ctx, markEntry{id: c.ID, since: c.Version, version: c.Version, marks: marks})
+	s.noteMarks(ctx, markEntry{id: c.ID, since: c.Version, version: c.Version, marks: s.asStored(marks)})
 	if err := s.scheduleClock(ctx, tx, &c, marks, c.UpdatedAt); err != nil {
 		return c, err
 	}
@@ -352,7 +352,7 @@ func (s *Store) applyDecision(ctx context.Context, tx *sql.Tx, before, after *ca
 	if err := s.writeDecision(ctx, tx, before, after, ev); err != nil {
 		return err
 	}
-	s.noteMarks(ctx, markEntry{id: after.ID, since: after.Version, version: after.Version, marks: marks})
+	s.noteMarks(ctx, markEntry{id: after.ID, since: after.Version, version: after.Version, marks: s.asStored(marks)})
 	if err := s.scheduleClock(ctx, tx, after, marks, ev.At); err != nil {
 		return err
 	}

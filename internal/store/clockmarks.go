@@ -17,8 +17,8 @@ import (
 )
 
 // clockMarks keeps, per case, the marks its clocks are computed from
-// (casework.Marks of its timeline) as they stand at one version of the
-// case. They are a handful where the timeline of a mass dispute holds
+// (casework.Marks of its timeline) as they stand at its latest versions
+// known here. They are a handful where the timeline of a mass dispute holds
 // hundreds of merged repeat calls, each of which would otherwise read the
 // whole timeline again to show the busy case's countdown.
 //
@@ -63,26 +63,17 @@ func newClockMarks(max int) *clockMarks {
 		})}
 }
 
-// get answers the marks of case id at version, if kept. The slice is
-// shared: callers append to a copy (slices.Clip makes append copy).
+// get answers the marks of case id at version, if kept.
 func (m *clockMarks) get(id int64, version int) (markEntry, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	el, ok := m.byID[id]
-	if !ok {
+	e, ok := m.latest(id)
+	if !ok || !e.holds(version) {
 		return markEntry{}, false
 	}
-	e := el.Value.(*markEntry)
-	if !e.holds(version) {
-		return markEntry{}, false
-	}
-	m.order.MoveToFront(el)
-	out := *e
-	out.marks = slices.Clip(out.marks)
-	return out, true
+	return e, true
 }
 
-// latest answers what is kept of case id, at whatever version.
+// latest answers what is kept of case id, at whatever version. The slice
+// is shared: callers append to a copy (slices.Clip makes append copy).
 func (m *clockMarks) latest(id int64) (markEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -131,7 +122,8 @@ func (m *clockMarks) putAll(written map[int64]markEntry) {
 
 // noteMarks records, inside a write, the marks of a case it read or
 // wrote, for the batch's later requests and, once the batch committed,
-// for the cache.
+// for the cache. Marks made from events in memory go through asStored
+// first.
 func (s *Store) noteMarks(ctx context.Context, e markEntry) {
 	d := deltasFrom(ctx)
 	if d == nil {
@@ -140,13 +132,13 @@ func (s *Store) noteMarks(ctx context.Context, e markEntry) {
 	if d.marks == nil {
 		d.marks = map[int64]markEntry{}
 	}
-	e.marks = s.asStored(e.marks)
 	d.marks[e.id] = e
 }
 
 // asStored answers marks with their times as the database keeps them (to
 // the microsecond, in the zone), so that marks kept from a write are
-// those a read would give.
+// those a read would give. (Marks read from the database, and those
+// carried on from them, are so already.)
 func (s *Store) asStored(marks []sla.Mark) []sla.Mark {
 	out := make([]sla.Mark, len(marks))
 	for i, m := range marks {

@@ -144,7 +144,6 @@ func testAct(t *testing.T, st *store.Store) {
 // the events they read (a list's, and a write's) are those of the whole
 // timeline (the case page's), through a pause and an extension.
 func testClockFields(t *testing.T, st *store.Store) {
-	ctx := context.Background()
 	c := newCase(t, st, t0, "车间欠薪三个月")
 	unit := int64(3)
 	until := t0.Add(72 * time.Hour)
@@ -161,17 +160,8 @@ func testClockFields(t *testing.T, st *store.Store) {
 		if err != nil {
 			t.Fatalf("%s: %v", cmd.Action, err)
 		}
-		page, _, err := st.CaseWithTimeline(ctx, c.ID, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		listed := []casework.Case{page}
-		listed[0].Deadlines = nil
-		if err := st.WithDeadlines(ctx, listed, at); err != nil {
-			t.Fatal(err)
-		}
-		want := fmt.Sprint(page.Deadlines)
-		if got := fmt.Sprint(listed[0].Deadlines); got != want {
+		got, want := clocksListedAndPaged(t, st, c.ID, at)
+		if got != want {
 			t.Fatalf("after %s the list's clocks\n%s\nthe page's\n%s", cmd.Action, got, want)
 		}
 		if got := fmt.Sprint(d.Case.Deadlines); got != want {
@@ -428,26 +418,13 @@ func TestWritePanicFailsOnlyItsRequest(t *testing.T) {
 func TestKeptClocksFollowAnotherNode(t *testing.T) {
 	t.Parallel()
 	storetest.OnEachPlace(t, func(t *testing.T, tg storetest.Target) {
-		ctx := context.Background()
 		a, _ := tg.Open(t)
 		b, _ := tg.Open(t)
 		c := newCase(t, a, t0, "车间欠薪三个月")
 		same := func(when string, at time.Time) {
 			t.Helper()
 			for _, st := range []*store.Store{a, b} {
-				got, err := st.GetCase(ctx, c.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				listed := []casework.Case{got}
-				if err := st.WithDeadlines(ctx, listed, at); err != nil {
-					t.Fatal(err)
-				}
-				page, _, err := st.CaseWithTimeline(ctx, c.ID, at)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w {
+				if g, w := clocksListedAndPaged(t, st, c.ID, at); g != w {
 					t.Fatalf("%s: a node's list shows the clocks\n%s\nthe timeline\n%s", when, g, w)
 				}
 			}
@@ -510,26 +487,13 @@ func TestClocksOfAnEventWithTheNULEscape(t *testing.T) {
 func TestKeptClocksAreTheStoredOnes(t *testing.T) {
 	t.Parallel()
 	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
 		c := newCase(t, st, t0, "车间欠薪三个月")
 		unit := int64(3)
 		at := t0.Add(10*time.Minute + 1500*time.Nanosecond).UTC()
 		if _, err := act(st, c.ID, casework.Command{Action: casework.ActionDispatch, UnitID: &unit}, at, nil); err != nil {
 			t.Fatal(err)
 		}
-		got, err := st.GetCase(ctx, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		listed := []casework.Case{got}
-		if err := st.WithDeadlines(ctx, listed, at.Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		page, _, err := st.CaseWithTimeline(ctx, c.ID, at.Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w {
+		if g, w := clocksListedAndPaged(t, st, c.ID, at.Add(time.Hour)); g != w {
 			t.Fatalf("kept clocks\n%s\nthe timeline's\n%s", g, w)
 		}
 	})
@@ -598,16 +562,8 @@ func TestRepeatCallsOnTwoNodesReadOnlyWhatIsNew(t *testing.T) {
 	if n := read() - before; n > 2*busy {
 		t.Fatalf("20 calls alternating between two nodes read %.0f events to compute the master's clocks", n)
 	}
-	page, _, err := b.CaseWithTimeline(ctx, master.ID, t0.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, st := range []*store.Store{a, b} {
-		listed := []casework.Case{page}
-		if err := st.WithDeadlines(ctx, listed, t0.Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		if g, w := fmt.Sprint(listed[0].Deadlines), fmt.Sprint(page.Deadlines); g != w || len(page.Deadlines) == 0 {
+		if g, w := clocksListedAndPaged(t, st, master.ID, t0.Add(time.Hour)); g != w || w == "[]" {
 			t.Fatalf("a node's clocks of the master\n%s\nthe timeline's\n%s", g, w)
 		}
 	}
@@ -625,4 +581,26 @@ func clockEventsRead(t *testing.T, st *store.Store) float64 {
 	}
 	t.Fatal("no yizhan_store_clock_events_read_total")
 	return 0
+}
+
+// clocksListedAndPaged answers a case's clocks at at as a list computes
+// them (WithDeadlines: from the marks kept, or the few fields of the
+// events the clocks read) and as its page does (the whole timeline),
+// printed for comparison.
+func clocksListedAndPaged(t *testing.T, st *store.Store, id int64, at time.Time) (listed, paged string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.GetCase(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := []casework.Case{c}
+	if err := st.WithDeadlines(ctx, cs, at); err != nil {
+		t.Fatal(err)
+	}
+	page, _, err := st.CaseWithTimeline(ctx, id, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(cs[0].Deadlines), fmt.Sprint(page.Deadlines)
 }
