@@ -19,14 +19,7 @@ func TestSearchFindsPhonesStoredTheOldWay(t *testing.T) {
 	storetest.OnEach(t, func(t *testing.T, st *store.Store) {
 		at := time.Date(2026, 11, 27, 9, 0, 0, 0, storetest.Zone)
 		admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
-		in := casework.Intake{Channel: "110", Text: "楼道堆放杂物", Type: "neighbor"}
-		if err := in.Validate(admin); err != nil {
-			t.Fatal(err)
-		}
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, ev := storetest.Received(t, casework.Intake{Channel: "110", Text: "楼道堆放杂物", Type: "neighbor"}, admin, at)
 		c.Reporter.Phone = "0579-12345678" // as an older version kept it
 		created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
 		if err != nil {
@@ -52,14 +45,7 @@ func TestRetryOfARequestMadeBeforeTheUpgrade(t *testing.T) {
 	st := storetest.SQLite(t)
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, storetest.Zone)
 	admin := casework.Actor{UserID: 1, Username: "admin", Role: casework.RoleAdmin}
-	in := casework.Intake{Channel: "110", Text: "两车刮擦", Type: "traffic"}
-	if err := in.Validate(admin); err != nil {
-		t.Fatal(err)
-	}
-	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, ev := storetest.Received(t, casework.Intake{Channel: "110", Text: "两车刮擦", Type: "traffic"}, admin, at)
 	first, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}, IdempotencyKey: "k", RequestHash: "raw-hash"})
 	if err != nil {
 		t.Fatal(err)

@@ -512,16 +512,9 @@ func TestRepeatCallsOnTwoNodesReadOnlyWhatIsNew(t *testing.T) {
 	const key = "phone:13800000001"
 	report := func(st *store.Store, i int) store.Created {
 		t.Helper()
-		in := casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Type: "wage_arrears",
-			Reporter: casework.Reporter{Name: "张某", Phone: fmt.Sprintf("1380000%04d", i+1)}}
-		if err := in.Validate(admin); err != nil {
-			t.Fatal(err)
-		}
 		at := t0.Add(time.Duration(i) * time.Second)
-		c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, admin, at)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, ev := storetest.Received(t, casework.Intake{Channel: "110", Text: "某五金制品有限公司门口工人聚集讨薪", Type: "wage_arrears",
+			Reporter: casework.Reporter{Name: "张某", Phone: fmt.Sprintf("1380000%04d", i+1)}}, admin, at)
 		check := &store.DuplicateCheck{Lookups: []store.KeyLookup{{Key: key, Since: at.Add(-time.Hour)}}, Index: []string{key},
 			Decide: func(c casework.Case, evs []casework.Event, found []casework.Case) store.DuplicateOutcome {
 				out := store.DuplicateOutcome{Case: c, Events: evs}

@@ -26,15 +26,30 @@ func Receive(t testing.TB, st *store.Store, actor casework.Actor, at time.Time, 
 // for goroutines.
 func TryReceive(st *store.Store, actor casework.Actor, at time.Time, text, phone string) (casework.Case, error) {
 	in := casework.Intake{Channel: "110", Text: text, Reporter: casework.Reporter{Name: "张某", Phone: phone}, Type: "wage_arrears"}
-	if err := in.Validate(actor); err != nil {
-		return casework.Case{}, err
-	}
-	c, ev, err := casework.Receive(in, casework.Unclassified{}.Classify(text), casework.ContractTypes{}, actor, at)
+	c, ev, err := tryReceived(in, actor, at)
 	if err != nil {
 		return c, err
 	}
 	created, err := st.CreateCase(context.Background(), store.NewCase{Case: c, Events: []casework.Event{ev}})
 	return created.Case, err
+}
+
+// Received is the case and its receipt event that actor's intake in makes
+// at at, as the API would build them without triage, not yet stored.
+func Received(t testing.TB, in casework.Intake, actor casework.Actor, at time.Time) (casework.Case, casework.Event) {
+	t.Helper()
+	c, ev, err := tryReceived(in, actor, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, ev
+}
+
+func tryReceived(in casework.Intake, actor casework.Actor, at time.Time) (casework.Case, casework.Event, error) {
+	if err := in.Validate(actor); err != nil {
+		return casework.Case{}, casework.Event{}, err
+	}
+	return casework.Receive(in, casework.Unclassified{}.Classify(in.Text), casework.ContractTypes{}, actor, at)
 }
 
 // CopyFile copies a file whole (a backup into a data directory).
